@@ -1,0 +1,48 @@
+"""Small helpers shared by the models: id and clock factories."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import uuid4
+
+from pydantic import AfterValidator, BaseModel
+
+
+def new_id() -> str:
+    """Return a fresh identifier (UUID4 as 32 hex characters)."""
+    return uuid4().hex
+
+
+def utcnow() -> datetime:
+    """Return the current time as a timezone-aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def _as_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+UTCDateTime = Annotated[datetime, AfterValidator(_as_utc)]
+"""A datetime that is always timezone-aware UTC (naive input is taken as UTC)."""
+
+
+_set = object.__setattr__
+
+
+def replace[M: BaseModel](model: M, **changes: Any) -> M:
+    """Return a shallow copy of ``model`` with ``changes`` applied, without validation.
+
+    The hot-path equivalent of ``model.model_copy(update=changes)`` for values the
+    caller knows are already valid (nested objects are shared, as with ``model_copy``).
+    """
+    new = object.__new__(type(model))
+    fields = model.__dict__.copy()
+    fields.update(changes)
+    _set(new, "__dict__", fields)
+    _set(new, "__pydantic_fields_set__", model.__pydantic_fields_set__ | changes.keys())
+    _set(new, "__pydantic_extra__", model.__pydantic_extra__)
+    _set(new, "__pydantic_private__", model.__pydantic_private__)
+    return new
