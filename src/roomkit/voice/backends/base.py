@@ -1,0 +1,169 @@
+"""The VoiceBackend contract: the audio transport between participants and a room.
+
+A backend owns the live connections (WebRTC, WebSocket, telephony), detects speech
+boundaries with whatever VAD it has, and plays audio back. It reports what it hears
+through registered callbacks; ``capabilities`` says which optional ones it fires.
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any
+
+from roomkit.voice.base import (
+    AudioChunk,
+    BargeInCallback,
+    PartialTranscriptionCallback,
+    SpeechEndCallback,
+    SpeechStartCallback,
+    VADAudioLevelCallback,
+    VADSilenceCallback,
+    VoiceCapability,
+    VoiceSession,
+)
+
+__all__ = ["VoiceBackend"]
+
+logger = logging.getLogger("roomkit.voice.backends")
+
+
+class VoiceBackend(ABC):
+    """Audio transport: sessions, speech detection callbacks and audio playback.
+
+    The base keeps the registered callbacks in lists and offers ``_fire_*`` helpers
+    that call them in registration order; a failing callback is logged and does not
+    stop the others. Subclasses must call ``super().__init__()``; their
+    ``on_speech_start``/``on_speech_end`` usually append to ``_speech_start_callbacks``
+    and ``_speech_end_callbacks``.
+    """
+
+    def __init__(self) -> None:
+        self._speech_start_callbacks: list[SpeechStartCallback] = []
+        self._speech_end_callbacks: list[SpeechEndCallback] = []
+        self._partial_transcription_callbacks: list[PartialTranscriptionCallback] = []
+        self._vad_silence_callbacks: list[VADSilenceCallback] = []
+        self._vad_audio_level_callbacks: list[VADAudioLevelCallback] = []
+        self._barge_in_callbacks: list[BargeInCallback] = []
+
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """Short backend name used in logs."""
+
+    @property
+    def capabilities(self) -> VoiceCapability:
+        """Optional features this backend supports (none by default)."""
+        return VoiceCapability.NONE
+
+    @abstractmethod
+    async def connect(
+        self,
+        room_id: str,
+        participant_id: str,
+        channel_id: str,
+        *,
+        metadata: dict[str, Any] | None = None,
+    ) -> VoiceSession:
+        """Open a voice session for a participant of a room."""
+
+    @abstractmethod
+    async def disconnect(self, session: VoiceSession) -> None:
+        """End a voice session and release its connection."""
+
+    @abstractmethod
+    def on_speech_start(self, callback: SpeechStartCallback) -> None:
+        """Register a callback for when a participant starts speaking."""
+
+    @abstractmethod
+    def on_speech_end(self, callback: SpeechEndCallback) -> None:
+        """Register a callback for when a participant stops speaking (with the audio)."""
+
+    @abstractmethod
+    async def send_audio(
+        self, session: VoiceSession, audio: bytes | AsyncIterator[AudioChunk]
+    ) -> None:
+        """Play raw audio, or a stream of chunks, to the session's participant."""
+
+    async def send_transcription(
+        self, session: VoiceSession, text: str, role: str = "user"
+    ) -> None:
+        """Show a transcript line to the participant, if the transport can (no-op default)."""
+        return None
+
+    async def cancel_audio(self, session: VoiceSession) -> bool:
+        """Stop audio being played to the session; True if something was cancelled."""
+        return False
+
+    def is_playing(self, session: VoiceSession) -> bool:
+        """Whether audio is being played to the session right now."""
+        return False
+
+    def on_partial_transcription(self, callback: PartialTranscriptionCallback) -> None:
+        """Register a callback for interim transcriptions (``PARTIAL_STT``)."""
+        self._partial_transcription_callbacks.append(callback)
+
+    def on_vad_silence(self, callback: VADSilenceCallback) -> None:
+        """Register a callback for silence after speech (``VAD_SILENCE``)."""
+        self._vad_silence_callbacks.append(callback)
+
+    def on_vad_audio_level(self, callback: VADAudioLevelCallback) -> None:
+        """Register a callback for audio level reports (``VAD_AUDIO_LEVEL``)."""
+        self._vad_audio_level_callbacks.append(callback)
+
+    def on_barge_in(self, callback: BargeInCallback) -> None:
+        """Register a callback for the user speaking over playback (``BARGE_IN``)."""
+        self._barge_in_callbacks.append(callback)
+
+    async def close(self) -> None:
+        """Release everything the backend holds (nothing by default)."""
+        return None
+
+    async def _fire_speech_start(self, session: VoiceSession) -> None:
+        """Call every speech-start callback."""
+        await _call_each("speech_start", self._speech_start_callbacks, session)
+
+    async def _fire_speech_end(self, session: VoiceSession, audio: bytes) -> None:
+        """Call every speech-end callback with the utterance's audio."""
+        await _call_each("speech_end", self._speech_end_callbacks, session, audio)
+
+    async def _fire_partial_transcription(
+        self, session: VoiceSession, text: str, confidence: float, is_stable: bool
+    ) -> None:
+        """Call every partial-transcription callback."""
+        await _call_each(
+            "partial_transcription",
+            self._partial_transcription_callbacks,
+            session,
+            text,
+            confidence,
+            is_stable,
+        )
+
+    async def _fire_vad_silence(self, session: VoiceSession, silence_duration_ms: int) -> None:
+        """Call every VAD-silence callback."""
+        await _call_each("vad_silence", self._vad_silence_callbacks, session, silence_duration_ms)
+
+    async def _fire_vad_audio_level(
+        self, session: VoiceSession, level_db: float, is_speech: bool
+    ) -> None:
+        """Call every audio-level callback."""
+        await _call_each(
+            "vad_audio_level", self._vad_audio_level_callbacks, session, level_db, is_speech
+        )
+
+    async def _fire_barge_in(self, session: VoiceSession) -> None:
+        """Call every barge-in callback."""
+        await _call_each("barge_in", self._barge_in_callbacks, session)
+
+
+async def _call_each(
+    kind: str, callbacks: Sequence[Callable[..., Awaitable[None]]], *args: Any
+) -> None:
+    """Await each callback in turn; log a failing one and go on with the rest."""
+    for callback in list(callbacks):
+        try:
+            await callback(*args)
+        except Exception:
+            logger.exception("voice %s callback %r failed", kind, callback)
