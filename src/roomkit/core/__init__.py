@@ -1,0 +1,1 @@
+"""RoomKit's orchestration core: the framework, hooks, routing and resilience."""
