@@ -17,17 +17,25 @@ Every error the library raises on purpose derives from :class:`RoomKitError`::
     ├── LockTimeoutError              (a room lock could not be had in time)
     ├── ProcessTimeoutError           (locked processing ran past process_timeout)
     ├── CircuitOpenError              (a provider's circuit breaker refuses calls)
-    └── ProviderError                 (a vendor call failed; carries code and retryable)
+    ├── ProviderError                 (a vendor call failed; carries code and retryable)
+    └── WebhookError                  (an inbound webhook was refused)
+        ├── InvalidSignatureError     (missing, forged or stale signature)
+        └── InvalidPayloadError       (malformed body or wrong content type)
 """
 
 from __future__ import annotations
 
+from enum import StrEnum, unique
+
 __all__ = [
+    "ErrorCode",
     "ChannelNotFoundError",
     "ChannelNotRegisteredError",
     "CircuitOpenError",
     "ConfigurationError",
     "EventNotFoundError",
+    "InvalidPayloadError",
+    "InvalidSignatureError",
     "IdentityNotFoundError",
     "LockTimeoutError",
     "NotFoundError",
@@ -39,6 +47,7 @@ __all__ = [
     "RoomNotFoundError",
     "TaskNotFoundError",
     "VoiceNotConfiguredError",
+    "WebhookError",
 ]
 
 
@@ -102,6 +111,28 @@ class CircuitOpenError(RoomKitError):
     """The circuit breaker of a provider is open: the call was not attempted."""
 
 
+@unique
+class ErrorCode(StrEnum):
+    """Stable reasons carried by :class:`ProviderError` (``error.code``)."""
+
+    AUTHENTICATION = "authentication"
+    PERMISSION_DENIED = "permission_denied"
+    NOT_FOUND = "not_found"
+    INVALID_REQUEST = "invalid_request"
+    RATE_LIMITED = "rate_limited"
+    SERVER_ERROR = "server_error"
+    OVERLOADED = "overloaded"
+    TIMEOUT = "timeout"
+    NETWORK = "network"
+    CONTEXT_LENGTH = "context_length"
+    DELIVERY_FAILED = "delivery_failed"
+    WEBSOCKET_SEND_FAILED = "websocket_send_failed"
+    RCS_UNAVAILABLE = "rcs_unavailable"
+    INVALID_SIGNATURE = "invalid_signature"
+    INVALID_PAYLOAD = "invalid_payload"
+    PROVIDER_ERROR = "provider_error"
+
+
 class ProviderError(RoomKitError):
     """A vendor call failed.
 
@@ -113,13 +144,33 @@ class ProviderError(RoomKitError):
         self,
         message: str,
         *,
-        code: str = "provider_error",
+        code: str = ErrorCode.PROVIDER_ERROR,
         retryable: bool = False,
         status_code: int | None = None,
         provider: str | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
+        self.retry_after = retry_after
         self.retryable = retryable
         self.status_code = status_code
         self.provider = provider
+
+
+class WebhookError(RoomKitError):
+    """An inbound webhook was refused; nothing from it was processed or stored."""
+
+    code: str = ErrorCode.INVALID_PAYLOAD
+
+
+class InvalidSignatureError(WebhookError):
+    """The webhook's signature is missing, does not match, or is too old."""
+
+    code = ErrorCode.INVALID_SIGNATURE
+
+
+class InvalidPayloadError(WebhookError, ValueError):
+    """The webhook body is malformed, incomplete or of the wrong content type."""
+
+    code = ErrorCode.INVALID_PAYLOAD

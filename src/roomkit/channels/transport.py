@@ -13,7 +13,7 @@ from typing import Any
 
 from roomkit.channels._inbound import inbound_event
 from roomkit.channels.base import Channel
-from roomkit.errors import ConfigurationError, ProviderError
+from roomkit.errors import ConfigurationError, ErrorCode, ProviderError
 from roomkit.models.channel import ChannelBinding, ChannelCapabilities, ChannelOutput
 from roomkit.models.content import CompositeContent, EventContent, MediaContent
 from roomkit.models.context import RoomContext
@@ -26,7 +26,7 @@ __all__ = ["DELIVERY_FAILED", "TransportChannel"]
 
 logger = logging.getLogger("roomkit.channels.transport")
 
-DELIVERY_FAILED = "delivery_failed"
+DELIVERY_FAILED = ErrorCode.DELIVERY_FAILED
 """``ProviderError.code`` raised when a provider reports an unsuccessful send."""
 
 

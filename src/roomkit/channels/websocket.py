@@ -13,7 +13,7 @@ from roomkit._concurrency import run_concurrently
 from roomkit.channels._inbound import inbound_event
 from roomkit.channels.base import Channel
 from roomkit.channels.capabilities import WEBSOCKET_CAPABILITIES
-from roomkit.errors import ProviderError
+from roomkit.errors import ErrorCode, ProviderError
 from roomkit.models.channel import ChannelBinding, ChannelCapabilities, ChannelOutput
 from roomkit.models.context import RoomContext
 from roomkit.models.delivery import InboundMessage, ProviderResult
@@ -27,7 +27,7 @@ logger = logging.getLogger("roomkit.channels.websocket")
 SendFn = Callable[[str, RoomEvent], Awaitable[None]]
 """Pushes an event to one connection: called as ``send_fn(connection_id, event)``."""
 
-WEBSOCKET_SEND_FAILED = "websocket_send_failed"
+WEBSOCKET_SEND_FAILED = ErrorCode.WEBSOCKET_SEND_FAILED
 """``ProviderError.code`` raised when no connection accepted an event."""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Unpack
 
+from roomkit.errors import ErrorCode
 from roomkit.models.delivery import ProviderResult
 from roomkit.models.event import RoomEvent
 from roomkit.providers._mock import MockFailure, MockSendRecorder
@@ -12,7 +13,7 @@ from roomkit.providers.rcs.base import RCSProvider
 
 __all__ = ["RCS_UNAVAILABLE", "MockRCSProvider"]
 
-RCS_UNAVAILABLE = "rcs_unavailable"
+RCS_UNAVAILABLE = ErrorCode.RCS_UNAVAILABLE
 """Error answered when the recipient has no RCS and fallback was refused."""
 
 
