@@ -1,9 +1,14 @@
 """RoomKit: one room for conversations across SMS, email, chat apps, WebSocket, AI and voice.
 
 Everything a user needs is importable from here; sub-modules hold the same names.
+Providers that need an optional dependency are imported on first use, so
+``import roomkit`` works with nothing but pydantic installed.
 """
 
 from __future__ import annotations
+
+import importlib as _importlib
+from typing import Any as _Any
 
 from roomkit._version import __version__
 from roomkit.channels import (
@@ -66,8 +71,11 @@ from roomkit.errors import (
     ChannelNotRegisteredError,
     CircuitOpenError,
     ConfigurationError,
+    ErrorCode,
     EventNotFoundError,
     IdentityNotFoundError,
+    InvalidPayloadError,
+    InvalidSignatureError,
     LockTimeoutError,
     NotFoundError,
     ParticipantNotFoundError,
@@ -78,6 +86,7 @@ from roomkit.errors import (
     RoomNotFoundError,
     TaskNotFoundError,
     VoiceNotConfiguredError,
+    WebhookError,
 )
 from roomkit.identity import (
     IdentityResolver,
@@ -142,6 +151,11 @@ from roomkit.models import (
     TextContent,
     VideoContent,
     VoiceSessionState,
+    WebhookKind,
+    WebhookMeta,
+)
+from roomkit.providers._mock import (
+    RecordedSend,
 )
 from roomkit.providers.ai import (
     AIProvider,
@@ -213,6 +227,20 @@ from roomkit.voice import (
     VoiceSession,
 )
 
+_LAZY: dict[str, str] = {}
+"""Names exported from modules that import an optional dependency."""
+
+
+def __getattr__(name: str) -> _Any:
+    """Import an optional-dependency provider the first time it is asked for."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(_importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
 __all__ = [
     "AIChannel",
     "AIContext",
@@ -258,6 +286,7 @@ __all__ = [
     "EphemeralCallback",
     "EphemeralEvent",
     "EphemeralEventType",
+    "ErrorCode",
     "EventContent",
     "EventNotFoundError",
     "EventRouter",
@@ -287,6 +316,8 @@ __all__ = [
     "InboundResult",
     "InboundRoomRouter",
     "InjectedEvent",
+    "InvalidPayloadError",
+    "InvalidSignatureError",
     "LocationContent",
     "LockTimeoutError",
     "MESSENGER_CAPABILITIES",
@@ -324,6 +355,7 @@ __all__ = [
     "RCS_UNAVAILABLE",
     "RateLimit",
     "RealtimeBackend",
+    "RecordedSend",
     "RetryPolicy",
     "RichContent",
     "Room",
@@ -369,6 +401,9 @@ __all__ = [
     "WEBSOCKET_CAPABILITIES",
     "WHATSAPP_CAPABILITIES",
     "WebSocketChannel",
+    "WebhookError",
+    "WebhookKind",
+    "WebhookMeta",
     "WhatsAppChannel",
     "WhatsAppProvider",
     "__version__",

@@ -18,6 +18,7 @@ from roomkit.identity.base import IdentityResolver
 from roomkit.models._util import replace
 from roomkit.models.channel import ChannelBinding
 from roomkit.models.context import RoomContext
+from roomkit.models.delivery import DeliveryStatus
 from roomkit.models.enums import ChannelType, HookTrigger
 from roomkit.models.event import RoomEvent
 from roomkit.models.framework_event import FrameworkEvent
@@ -29,11 +30,12 @@ from roomkit.voice.backends.base import VoiceBackend
 from roomkit.voice.stt.base import STTProvider
 from roomkit.voice.tts.base import TTSProvider
 
-__all__ = ["FrameworkEventHandler", "HelpersMixin"]
+__all__ = ["DeliveryStatusHandler", "FrameworkEventHandler", "HelpersMixin"]
 
 logger = logging.getLogger("roomkit.framework")
 
 FrameworkEventHandler = Callable[[FrameworkEvent], Awaitable[None]]
+DeliveryStatusHandler = Callable[[DeliveryStatus], Awaitable[None]]
 
 
 class HelpersMixin:
@@ -52,6 +54,7 @@ class HelpersMixin:
     _identity_timeout: float
     _process_timeout: float
     _framework_handlers: dict[str, list[FrameworkEventHandler]]
+    _delivery_handlers: list[DeliveryStatusHandler]
     _clock: Callable[[], datetime]
     _recent: RecentEvents
     _stt: STTProvider | None

@@ -9,6 +9,7 @@ from typing import Any
 
 from roomkit.channels.base import Channel
 from roomkit.core._channel_ops import ChannelOpsMixin
+from roomkit.core._delivery import DeliveryMixin
 from roomkit.core._identity import IdentityMixin
 from roomkit.core._pipeline import PipelineOutcome
 from roomkit.errors import ProcessTimeoutError
@@ -26,6 +27,7 @@ from roomkit.models.enums import (
 )
 from roomkit.models.event import EventSource, RoomEvent
 from roomkit.models.room import Room
+from roomkit.models.webhook import WebhookMeta
 
 __all__ = ["InboundMixin"]
 
@@ -34,7 +36,7 @@ logger = logging.getLogger("roomkit.inbound")
 _CAN_WRITE = (Access.READ_WRITE, Access.WRITE_ONLY)
 
 
-class InboundMixin(ChannelOpsMixin, IdentityMixin):
+class InboundMixin(ChannelOpsMixin, IdentityMixin, DeliveryMixin):
     """The inbound pipeline: route, lock, dedupe, hooks, store, broadcast, react."""
 
     async def process_inbound(self, message: InboundMessage) -> InboundResult:
@@ -48,6 +50,15 @@ class InboundMixin(ChannelOpsMixin, IdentityMixin):
             return outcome
         await self._after_broadcast(outcome)
         return InboundResult(event=outcome.event, blocked=outcome.blocked, reason=outcome.reason)
+
+    async def process_webhook(self, meta: WebhookMeta, channel_id: str) -> None:
+        """Dispatch a normalised webhook: inbound message, delivery status, or ignore it."""
+        if meta.is_inbound:
+            await self.process_inbound(meta.to_inbound(channel_id))
+        elif meta.is_status:
+            await self.process_delivery_status(meta.to_status())
+        else:
+            logger.debug("ignoring a %s webhook of kind %r", meta.provider, meta.kind)
 
     async def _route(self, channel: Channel, message: InboundMessage) -> str:
         router = self._inbound_router

@@ -23,7 +23,6 @@ from roomkit.core.rate_limiter import TokenBucketRateLimiter
 from roomkit.core.transcoder import ContentTranscoder, DefaultContentTranscoder
 from roomkit.identity.base import IdentityResolver
 from roomkit.models._util import utcnow
-from roomkit.models.delivery import DeliveryStatus
 from roomkit.models.enums import ChannelDirection, ChannelType, HookExecution, HookTrigger
 from roomkit.realtime.base import RealtimeBackend
 from roomkit.realtime.memory import InMemoryRealtime
@@ -38,7 +37,6 @@ __all__ = ["RoomKit"]
 logger = logging.getLogger("roomkit.framework")
 
 F = TypeVar("F", bound=Callable[..., Any])
-DeliveryStatusHandler = Callable[[DeliveryStatus], Any]
 
 
 class RoomKit(InboundMixin, ChannelOpsMixin, RoomLifecycleMixin, HelpersMixin):
@@ -91,7 +89,7 @@ class RoomKit(InboundMixin, ChannelOpsMixin, RoomLifecycleMixin, HelpersMixin):
         self._identity_timeout = identity_timeout
         self._process_timeout = process_timeout
         self._framework_handlers = {}
-        self._delivery_handlers: list[DeliveryStatusHandler] = []
+        self._delivery_handlers = []
         self._clock = clock
         self._recent = RecentEvents(window=context_window)
         self._stt, self._tts, self._voice = stt, tts, voice

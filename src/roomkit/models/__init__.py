@@ -64,6 +64,7 @@ from roomkit.models.identity import Identity, IdentityHookResult, IdentityResult
 from roomkit.models.participant import Participant
 from roomkit.models.room import Room, RoomTimers
 from roomkit.models.task import Observation, Task
+from roomkit.models.webhook import WebhookKind, WebhookMeta
 
 ChannelOutput.model_rebuild()
 
@@ -128,4 +129,6 @@ __all__ = [
     "TextContent",
     "VideoContent",
     "VoiceSessionState",
+    "WebhookKind",
+    "WebhookMeta",
 ]

@@ -215,6 +215,16 @@ class ConversationStore(ABC):
     async def get_unread_count(self, room_id: str, channel_id: str) -> int:
         """Return how many events the channel has not read yet."""
 
+    async def find_event_by_provider_message_id(
+        self, provider_message_id: str
+    ) -> RoomEvent | None:
+        """Return the event whose delivery got this vendor message id, if the store knows.
+
+        Stores that keep no such index return ``None``: delivery-status reports are then
+        still dispatched to hooks and handlers but not recorded on the event.
+        """
+        return None
+
     async def close(self) -> None:
         """Release connections or files held by the store (nothing by default)."""
         return None

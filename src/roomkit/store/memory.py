@@ -14,22 +14,19 @@ from datetime import datetime
 from typing import Any
 
 from roomkit.errors import (
-    ChannelNotFoundError,
     EventNotFoundError,
     ParticipantNotFoundError,
-    RoomNotFoundError,
-    TaskNotFoundError,
 )
 from roomkit.models._util import replace, utcnow
 from roomkit.models.channel import ChannelBinding
-from roomkit.models.enums import ChannelType, RoomStatus, TaskStatus
+from roomkit.models.enums import ChannelType, RoomStatus
 from roomkit.models.event import RoomEvent
-from roomkit.models.identity import Identity
 from roomkit.models.participant import Participant
 from roomkit.models.room import Room
-from roomkit.models.task import Observation, Task
+from roomkit.models.task import Task
 from roomkit.store._addresses import AddressBook
 from roomkit.store._clone import clone
+from roomkit.store._memory_records import RecordsMixin
 from roomkit.store._ordered import OrderedIds
 from roomkit.store._reverse_index import RoomIndex
 from roomkit.store._room_data import RoomData, check_page, later
@@ -40,7 +37,7 @@ __all__ = ["InMemoryStore"]
 logger = logging.getLogger("roomkit.store.memory")
 
 
-class InMemoryStore(ConversationStore):
+class InMemoryStore(RecordsMixin, ConversationStore):
     """A :class:`ConversationStore` held in process memory, for tests and single nodes.
 
     ``clock`` supplies the time written to ``Room.updated_at`` when events are added.
@@ -53,17 +50,11 @@ class InMemoryStore(ConversationStore):
         self._room_order = OrderedIds()
         self._next_seq = 0
         self._events: dict[str, RoomEvent] = {}
+        self._by_provider_id: dict[str, str] = {}
         self._tasks: dict[str, Task] = {}
         self._rooms_by_channel = RoomIndex()
         self._rooms_by_participant = RoomIndex()
         self._identities = AddressBook()
-
-    def _data(self, room_id: str) -> RoomData:
-        """Return the room's data or raise ``RoomNotFoundError``."""
-        data = self._rooms.get(room_id)
-        if data is None:
-            raise RoomNotFoundError(f"room {room_id!r} not found")
-        return data
 
     # --- Rooms -------------------------------------------------------------------
 
@@ -102,6 +93,8 @@ class InMemoryStore(ConversationStore):
         self._room_order.remove(room_id)
         for event in data.timeline.events:
             del self._events[event.id]
+            for vendor_id in _provider_ids(event):
+                self._by_provider_id.pop(vendor_id, None)
         for channel_id in data.bindings:
             self._rooms_by_channel.forget(channel_id, room_id)
         for participant_id in data.participants:
@@ -191,6 +184,8 @@ class InMemoryStore(ConversationStore):
         stored = clone(event)
         index = data.timeline.append(stored)
         self._events[stored.id] = stored
+        for vendor_id in _provider_ids(stored):
+            self._by_provider_id[vendor_id] = stored.id
         room = data.room
         room.event_count = index + 1
         room.latest_index = index
@@ -209,11 +204,21 @@ class InMemoryStore(ConversationStore):
         stored.index = old.index
         self._rooms[old.room_id].timeline.replace(stored)
         self._events[stored.id] = stored
+        for vendor_id in _provider_ids(stored):
+            self._by_provider_id[vendor_id] = stored.id
         return replace(event, room_id=old.room_id, index=old.index)
 
     async def get_event(self, event_id: str) -> RoomEvent | None:
         """Return the event, or ``None``."""
         event = self._events.get(event_id)
+        return None if event is None else clone(event)
+
+    async def find_event_by_provider_message_id(
+        self, provider_message_id: str
+    ) -> RoomEvent | None:
+        """Return the event one of whose deliveries got this vendor message id."""
+        event_id = self._by_provider_id.get(provider_message_id)
+        event = None if event_id is None else self._events.get(event_id)
         return None if event is None else clone(event)
 
     async def list_events(
@@ -256,14 +261,6 @@ class InMemoryStore(ConversationStore):
         data = self._rooms.get(room_id)
         binding = None if data is None else data.bindings.get(channel_id)
         return None if binding is None else clone(binding)
-
-    def _stored_binding(self, room_id: str, channel_id: str) -> ChannelBinding:
-        """Return the stored binding or raise ``ChannelNotFoundError``."""
-        data = self._rooms.get(room_id)
-        binding = None if data is None else data.bindings.get(channel_id)
-        if binding is None:
-            raise ChannelNotFoundError(f"channel {channel_id!r} not attached to {room_id!r}")
-        return binding
 
     async def update_binding(self, binding: ChannelBinding) -> ChannelBinding:
         """Replace a binding in place; its read horizon never moves backwards."""
@@ -318,98 +315,14 @@ class InMemoryStore(ConversationStore):
         data = self._rooms.get(room_id)
         return [] if data is None else [clone(p) for p in data.participants.values()]
 
-    # --- Identities --------------------------------------------------------------
 
-    async def create_identity(self, identity: Identity) -> Identity:
-        """Store an identity and make each of its addresses resolve to it."""
-        stored = clone(identity)
-        self._identities.add(stored)
-        return clone(stored)
-
-    async def get_identity(self, identity_id: str) -> Identity | None:
-        """Return the identity, or ``None``."""
-        identity = self._identities.get(identity_id)
-        return None if identity is None else clone(identity)
-
-    async def resolve_identity(self, channel_type: str, address: str) -> Identity | None:
-        """Return the identity reachable at ``address`` on ``channel_type``, if any."""
-        identity = self._identities.resolve(channel_type, address)
-        return None if identity is None else clone(identity)
-
-    async def link_address(self, identity_id: str, channel_type: str, address: str) -> Identity:
-        """Add an address to an identity; it moves away from any earlier owner."""
-        return clone(self._identities.link(identity_id, channel_type, address))
-
-    # --- Tasks -------------------------------------------------------------------
-
-    async def add_task(self, task: Task) -> Task:
-        """Store a task in its room."""
-        data = self._data(task.room_id)
-        if task.id in self._tasks:
-            raise ValueError(f"task {task.id!r} already exists")
-        stored = clone(task)
-        self._tasks[stored.id] = stored
-        data.task_ids[stored.id] = None
-        return clone(stored)
-
-    async def get_task(self, task_id: str) -> Task | None:
-        """Return the task, or ``None``."""
-        task = self._tasks.get(task_id)
-        return None if task is None else clone(task)
-
-    async def list_tasks(self, room_id: str, status: TaskStatus | None = None) -> list[Task]:
-        """Return the room's tasks, oldest first, optionally only those in ``status``."""
-        data = self._rooms.get(room_id)
-        if data is None:
-            return []
-        tasks = (self._tasks[task_id] for task_id in data.task_ids)
-        return [clone(t) for t in tasks if status is None or t.status == status]
-
-    async def update_task(self, task: Task) -> Task:
-        """Replace a task; it stays in the room it was added to."""
-        old = self._tasks.get(task.id)
-        if old is None:
-            raise TaskNotFoundError(f"task {task.id!r} not found")
-        stored = clone(task)
-        stored.room_id = old.room_id
-        self._tasks[stored.id] = stored
-        return clone(stored)
-
-    # --- Observations ------------------------------------------------------------
-
-    async def add_observation(self, observation: Observation) -> Observation:
-        """Store an observation in its room."""
-        stored = clone(observation)
-        self._data(stored.room_id).observations.append(stored)
-        return clone(stored)
-
-    async def list_observations(self, room_id: str) -> list[Observation]:
-        """Return the room's observations, oldest first."""
-        data = self._rooms.get(room_id)
-        return [] if data is None else [clone(o) for o in data.observations]
-
-    # --- Read tracking -----------------------------------------------------------
-
-    async def mark_read(self, room_id: str, channel_id: str, event_id: str) -> None:
-        """Move the channel's read horizon up to ``event_id`` (never backwards)."""
-        self._data(room_id)
-        binding = self._stored_binding(room_id, channel_id)
-        event = self._events.get(event_id)
-        if event is None or event.room_id != room_id:
-            raise EventNotFoundError(f"event {event_id!r} not found in room {room_id!r}")
-        binding.last_read_index = later(binding.last_read_index, event.index)
-
-    async def mark_all_read(self, room_id: str, channel_id: str) -> None:
-        """Move the channel's read horizon to the room's newest event."""
-        latest = self._data(room_id).room.latest_index
-        binding = self._stored_binding(room_id, channel_id)
-        if latest >= 0:
-            binding.last_read_index = later(binding.last_read_index, latest)
-
-    async def get_unread_count(self, room_id: str, channel_id: str) -> int:
-        """Return how many of the room's events come after the channel's read horizon."""
-        room = self._data(room_id).room
-        read = self._stored_binding(room_id, channel_id).last_read_index
-        if read is None:
-            return room.event_count
-        return max(0, room.latest_index - read)
+def _provider_ids(event: RoomEvent) -> list[str]:
+    """The vendor message ids recorded in an event's delivery results."""
+    if not event.delivery_results:
+        return []
+    ids = (
+        r.get("provider_message_id")
+        for r in event.delivery_results.values()
+        if isinstance(r, dict)
+    )
+    return [i for i in ids if isinstance(i, str) and i]
