@@ -13,6 +13,7 @@ from roomkit.core.circuit_breaker import CircuitBreaker
 from roomkit.core.rate_limiter import TokenBucketRateLimiter
 from roomkit.core.retry import retry_with_backoff_counted
 from roomkit.core.transcoder import ContentTranscoder
+from roomkit.models._util import replace
 from roomkit.models.channel import ChannelBinding, ChannelOutput
 from roomkit.models.context import RoomContext
 from roomkit.models.delivery import DeliveryResult
@@ -42,6 +43,8 @@ class BroadcastResult:
     observations: list[Observation] = field(default_factory=list)
     metadata_updates: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, BaseException] = field(default_factory=dict)
+    targeted: set[str] = field(default_factory=set)
+    """Channels the broadcast reached (before any fallback)."""
 
 
 def is_visible(visibility: str, binding: ChannelBinding) -> bool:
@@ -129,11 +132,13 @@ class EventRouter:
     ) -> BroadcastResult:
         """Send ``event`` to every eligible channel concurrently and collect the results."""
         result = BroadcastResult()
+        targets = list(self.targets(event, context, target_channel_ids))
+        result.targeted = {binding.channel_id for binding, _ in targets}
         jobs = [
             self._intelligence(event, b, ch, context, result)
             if b.category == ChannelCategory.INTELLIGENCE
             else self._transport(event, b, ch, context, result)
-            for b, ch in self.targets(event, context, target_channel_ids)
+            for b, ch in targets
         ]
         for outcome in await run_concurrently(jobs):
             if isinstance(outcome, BaseException):  # the jobs isolate their own failures
@@ -217,6 +222,51 @@ class EventRouter:
                 await self._channel_failed(event, binding, exc, result)
                 return
         await self._deliver(target, binding, channel, context, result)
+        if result.delivery_results[binding.channel_id].status == EventStatus.FAILED:
+            await self._fall_back(event, binding, context, result)
+
+    async def _fall_back(
+        self,
+        event: RoomEvent,
+        binding: ChannelBinding,
+        context: RoomContext,
+        result: BroadcastResult,
+    ) -> None:
+        """Deliver once through the binding's ``fallback_channel_id`` (RCS -> SMS, say).
+
+        The fallback channel must be attached to the room (any access but NONE, so a
+        WRITE_ONLY binding can serve as a fallback only) and must not have received the
+        event already.
+        """
+        fallback_id = binding.metadata.get("fallback_channel_id")
+        if not isinstance(fallback_id, str) or fallback_id in result.targeted:
+            return
+        target = context.get_binding(fallback_id)
+        channel = self._channels.get(fallback_id)
+        if (
+            target is None
+            or channel is None
+            or target.access == Access.NONE
+            or target.category != ChannelCategory.TRANSPORT
+        ):
+            logger.warning(
+                "fallback channel %r of %r is unusable", fallback_id, binding.channel_id
+            )
+            return
+        content = self._transcoder.transcode(event.content, target.capabilities)
+        if content is None:
+            return
+        fallback_event = event if content is event.content else replace(event, content=content)
+        await self._emit(
+            "delivery_fallback",
+            room_id=event.room_id,
+            channel_id=binding.channel_id,
+            event_id=event.id,
+            data={"from": binding.channel_id, "to": fallback_id},
+        )
+        await self._deliver(fallback_event, target, channel, context, result)
+        result.delivery_results[fallback_id].metadata["fallback_for"] = binding.channel_id
+        result.delivery_results[binding.channel_id].metadata["fallback_to"] = fallback_id
 
     async def _deliver(
         self,
@@ -228,6 +278,28 @@ class EventRouter:
     ) -> None:
         cid = binding.channel_id
         breaker = self.breaker(cid)
+        state = breaker.state
+        try:
+            await self._attempt(event, binding, channel, context, result, breaker)
+        finally:
+            if breaker.state != state:
+                await self._emit(
+                    "circuit_state_changed",
+                    room_id=event.room_id,
+                    channel_id=cid,
+                    data={"from": str(state), "to": str(breaker.state)},
+                )
+
+    async def _attempt(
+        self,
+        event: RoomEvent,
+        binding: ChannelBinding,
+        channel: Channel,
+        context: RoomContext,
+        result: BroadcastResult,
+        breaker: CircuitBreaker,
+    ) -> None:
+        cid = binding.channel_id
         if not breaker.allow_request():
             result.delivery_results[cid] = DeliveryResult(
                 channel_id=cid, status=EventStatus.FAILED, error="circuit_open", attempts=0
