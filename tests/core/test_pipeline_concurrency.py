@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 
+import pytest
 from pipeline_support import EchoAIProvider, FrameworkLog, body_of, message, messages_of
 
 from roomkit import (
@@ -17,10 +18,13 @@ from roomkit import (
     InboundMessage,
     InboundResult,
     InMemoryLockManager,
+    InMemoryStore,
     MockSMSProvider,
+    Room,
     RoomContext,
     RoomEvent,
     RoomKit,
+    RoomStatus,
     SMSChannel,
     WebSocketChannel,
 )
@@ -48,6 +52,20 @@ class GrantRecordingLockManager(InMemoryLockManager):
         async with super().locked(room_id, timeout):
             self.grants.append((room_id, SENDER.get()))
             yield
+
+
+class YieldingStore(InMemoryStore):
+    """An in-memory store that gives the loop a turn on lookups and writes, like real I/O."""
+
+    async def find_room_id_by_channel(
+        self, channel_id: str, status: RoomStatus | None = None
+    ) -> str | None:
+        await asyncio.sleep(0)
+        return await super().find_room_id_by_channel(channel_id, status)
+
+    async def create_room(self, room: Room) -> Room:
+        await asyncio.sleep(0)
+        return await super().create_room(room)
 
 
 async def test_duplicate_deliveries_store_one_event(
@@ -81,11 +99,18 @@ async def test_a_later_duplicate_is_still_recognised(chat_room: ChatRoom) -> Non
     assert not first.duplicate and second.duplicate and not other.duplicate
 
 
-async def test_duplicates_from_a_new_sender_create_one_room(
-    kit: RoomKit, framework_log: FrameworkLog
-) -> None:
-    provider = MockSMSProvider()
-    kit.register_channel(SMSChannel("sms-1", provider=provider))
+@pytest.fixture
+async def sms_kit() -> AsyncIterator[RoomKit]:
+    """A kit on a yielding store with ``sms-1`` registered and no room yet."""
+    async with RoomKit(store=YieldingStore()) as kit:
+        kit.register_channel(SMSChannel("sms-1", provider=MockSMSProvider()))
+        yield kit
+
+
+async def test_duplicates_from_a_new_sender_create_one_room(sms_kit: RoomKit) -> None:
+    kit = sms_kit
+    framework_log = FrameworkLog()
+    kit.on("*")(framework_log.record)
 
     results = await asyncio.gather(
         *(
@@ -104,8 +129,8 @@ async def test_duplicates_from_a_new_sender_create_one_room(
     assert [body_of(e) for e in stored] == ["hi"]
 
 
-async def test_first_messages_racing_from_one_sender_share_one_room(kit: RoomKit) -> None:
-    kit.register_channel(SMSChannel("sms-1", provider=MockSMSProvider()))
+async def test_first_messages_racing_from_one_sender_share_one_room(sms_kit: RoomKit) -> None:
+    kit = sms_kit
 
     results = await asyncio.gather(
         *(kit.process_inbound(message("sms-1", f"part {i}", "+15557654321")) for i in range(6))

@@ -9,7 +9,7 @@ from typing import Any
 
 from roomkit.core._pipeline import PipelineMixin
 from roomkit.core._room_lifecycle import RoomLifecycleMixin
-from roomkit.core.hooks import HookRegistration, call_hook
+from roomkit.core.hooks import HookError, HookRegistration, call_hook
 from roomkit.models.context import RoomContext
 from roomkit.models.delivery import InboundMessage, InboundResult
 from roomkit.models.enums import ChannelType, HookTrigger, IdentificationStatus
@@ -65,19 +65,20 @@ class IdentityMixin(PipelineMixin, RoomLifecycleMixin):
             status, resolved_by = verdict.status, "hook"
             identity = verdict.identity or identity
             candidates = verdict.candidates or candidates
-            if verdict.injected_events:
-                await self._deliver_injected(verdict.injected_events, context)
         display = verdict.display_name if verdict is not None else None
         await self._record_identity(
             context.room.id, message, status, identity, candidates, resolved_by, display
         )
-        if status in _STOPS:
+        stopped: InboundResult | None = None
+        if status in _STOPS:  # the held message is stored first, then the challenge
             reason = (verdict.reason if verdict is not None else None) or _STOPS[status]
             stored = await self._store_blocked(event, _STOPS[status], reason)
-            return context, InboundResult(event=stored, blocked=True, reason=reason)
-        if status == IdentificationStatus.IDENTIFIED and identity is not None:
+            stopped = InboundResult(event=stored, blocked=True, reason=reason)
+        if verdict is not None and verdict.injected_events:
+            await self._deliver_injected(verdict.injected_events, context)
+        if stopped is None and status == IdentificationStatus.IDENTIFIED and identity:
             context = context.model_copy(update={"identity": identity})
-        return context, None
+        return context, stopped
 
     async def _resolve(
         self, message: InboundMessage, context: RoomContext
@@ -119,14 +120,8 @@ class IdentityMixin(PipelineMixin, RoomLifecycleMixin):
                 verdict = await call_hook(hook.fn, hook.timeout, event, context, result)
             except Exception as exc:
                 logger.warning("identity hook %r failed: %r", hook.name, exc)
-                await self._emit(
-                    "hook_error",
-                    room_id=event.room_id,
-                    data={
-                        "hook": hook.name,
-                        "trigger": str(trigger),
-                        "error": f"{type(exc).__name__}: {exc}",
-                    },
+                await self._report_hook_errors(
+                    [HookError(hook.name, trigger, exc)], event, context
                 )
                 continue
             if isinstance(verdict, IdentityHookResult):
@@ -147,13 +142,14 @@ class IdentityMixin(PipelineMixin, RoomLifecycleMixin):
         was_identified = participant.identification == IdentificationStatus.IDENTIFIED
         update: dict[str, Any] = {"identification": status}
         if status == IdentificationStatus.IDENTIFIED and identity is not None:
+            await self._remember_identity(identity, message)
             update.update(
                 identity_id=identity.id,
                 candidates=[],
                 resolved_at=self._clock(),
                 resolved_by=resolved_by,
             )
-            if identity.display_name:
+            if identity.display_name and not participant.display_name:
                 update["display_name"] = identity.display_name
         else:
             update["candidates"] = [c.id for c in candidates]
@@ -161,11 +157,14 @@ class IdentityMixin(PipelineMixin, RoomLifecycleMixin):
             update["display_name"] = display_name
         updated = await self._store.update_participant(participant.model_copy(update=update))
         if status == IdentificationStatus.IDENTIFIED and not was_identified:
-            await self._emit(
-                "participant_identified",
-                room_id=room_id,
-                data={"participant_id": updated.id, "identity_id": updated.identity_id},
-            )
-            context = await self._build_context(room_id)
-            await self._run_async_hooks(HookTrigger.ON_PARTICIPANT_IDENTIFIED, updated, context)
+            await self._announce_identified(updated)
         return updated
+
+    async def _remember_identity(self, identity: Identity, message: InboundMessage) -> None:
+        """Keep the identity in the store and link the sender's address to it."""
+        if await self._store.get_identity(identity.id) is None:
+            await self._store.create_identity(identity)
+        channel_type = str(self._require_channel(message.channel_id).channel_type)
+        known = await self._store.resolve_identity(channel_type, message.sender_id)
+        if known is None or known.id != identity.id:
+            await self._store.link_address(identity.id, channel_type, message.sender_id)

@@ -11,6 +11,8 @@ from roomkit.models.content import SystemContent
 from roomkit.models.enums import (
     ChannelDirection,
     ChannelType,
+    EventStatus,
+    EventType,
     HookTrigger,
     IdentificationStatus,
     RoomStatus,
@@ -27,15 +29,26 @@ __all__ = ["RoomLifecycleMixin"]
 _CLOSED = (RoomStatus.CLOSED, RoomStatus.ARCHIVED)
 
 
-def _system_event(room_id: str, code: str, body: str) -> RoomEvent:
+def _system_event(
+    room_id: str,
+    code: str,
+    body: str,
+    *,
+    event_type: EventType = EventType.SYSTEM,
+    data: dict[str, Any] | None = None,
+) -> RoomEvent:
+    """A framework-made event; records kept in the timeline are invisible to channels."""
     return RoomEvent(
         room_id=room_id,
+        type=event_type,
         source=EventSource(
             channel_id="system",
             channel_type=ChannelType.SYSTEM,
             direction=ChannelDirection.OUTBOUND,
         ),
-        content=SystemContent(body=body, code=code),
+        content=SystemContent(body=body, code=code, data=data or {}),
+        status=EventStatus.DELIVERED,
+        visibility="none",
     )
 
 
@@ -219,14 +232,24 @@ class RoomLifecycleMixin(HelpersMixin):
         if identity is not None and identity.display_name and not participant.display_name:
             update["display_name"] = identity.display_name
         updated = await self._store.update_participant(participant.model_copy(update=update))
-        await self._emit(
-            "participant_identified",
-            room_id=room_id,
-            data={"participant_id": participant_id, "identity_id": identity_id},
-        )
-        context = await self._build_context(room_id)
-        await self._run_async_hooks(HookTrigger.ON_PARTICIPANT_IDENTIFIED, updated, context)
+        await self._announce_identified(updated)
         return updated
+
+    async def _announce_identified(self, participant: Participant) -> None:
+        """Record a newly identified participant in the timeline and tell hooks and handlers."""
+        room_id = participant.room_id
+        data = {"participant_id": participant.id, "identity_id": participant.identity_id}
+        record = _system_event(
+            room_id,
+            "participant_identified",
+            "Participant identified",
+            event_type=EventType.PARTICIPANT_IDENTIFIED,
+            data=data,
+        )
+        await self._store.add_event(record)
+        await self._emit("participant_identified", room_id=room_id, data=data)
+        context = await self._build_context(room_id)
+        await self._run_async_hooks(HookTrigger.ON_PARTICIPANT_IDENTIFIED, participant, context)
 
     # --- queries and read tracking ---------------------------------------------------
 
