@@ -109,3 +109,12 @@ async def test_stream_yields_the_reply() -> None:
 
     assert chunks == ["streamed"]
     assert len(provider.calls) == 1
+
+
+async def test_record_calls_false_keeps_nothing() -> None:
+    provider = MockAIProvider(["ok"], record_calls=False)
+
+    response = await provider.generate(AIContext())
+
+    assert response.content == "ok"
+    assert provider.calls == []

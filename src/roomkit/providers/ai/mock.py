@@ -15,7 +15,8 @@ class MockAIProvider(AIProvider):
     """Answers with ``responses`` in turn (cycling) and records each context in ``calls``.
 
     ``fail_with`` is raised by every ``generate`` (after recording the call);
-    ``tool_calls`` are attached to every response.
+    ``tool_calls`` are attached to every response. ``record_calls=False`` keeps nothing
+    (for long runs such as benchmarks, where the recorded contexts would pile up).
     """
 
     def __init__(
@@ -26,12 +27,14 @@ class MockAIProvider(AIProvider):
         supports_vision: bool = False,
         fail_with: Exception | None = None,
         tool_calls: list[AIToolCall] | None = None,
+        record_calls: bool = True,
     ) -> None:
         replies = ["Hello from mock AI"] if responses is None else list(responses)
         if not replies:
             raise ConfigurationError("MockAIProvider needs at least one response")
         self.responses = replies
         self.calls: list[AIContext] = []
+        self.record_calls = record_calls
         self.fail_with = fail_with
         self.tool_calls: list[AIToolCall] = list(tool_calls or [])
         self._model_name = model_name
@@ -50,7 +53,8 @@ class MockAIProvider(AIProvider):
 
     async def generate(self, context: AIContext) -> AIResponse:
         """Record ``context`` and answer the next canned reply."""
-        self.calls.append(context)
+        if self.record_calls:
+            self.calls.append(context)
         if self.fail_with is not None:
             raise self.fail_with
         content = next(self._replies)
