@@ -3,14 +3,31 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from roomkit.channels._ai_targets import target_capabilities
+from roomkit.channels._ai_tools import ToolHandler, run_tools, tool_messages
 from roomkit.channels._inbound import inbound_event
 from roomkit.channels.base import Channel, content_text
-from roomkit.errors import ConfigurationError
-from roomkit.models.ai import AIContext, AIImagePart, AIMessage, AIMessagePart, AITextPart, AITool
-from roomkit.models.channel import ChannelBinding, ChannelCapabilities, ChannelOutput
+from roomkit.core.retry import retry_with_backoff
+from roomkit.errors import ConfigurationError, ProviderError
+from roomkit.models.ai import (
+    AIContext,
+    AIImagePart,
+    AIMessage,
+    AIMessagePart,
+    AIResponse,
+    AITextPart,
+    AITool,
+)
+from roomkit.models.channel import (
+    ChannelBinding,
+    ChannelCapabilities,
+    ChannelOutput,
+    RetryPolicy,
+)
 from roomkit.models.content import CompositeContent, EventContent, MediaContent, TextContent
 from roomkit.models.context import RoomContext
 from roomkit.models.delivery import InboundMessage
@@ -23,14 +40,34 @@ from roomkit.models.enums import (
     EventType,
 )
 from roomkit.models.event import EventSource, RoomEvent
+from roomkit.models.task import Observation, Task
 from roomkit.providers.ai.base import AIProvider
 
-__all__ = ["AIChannel"]
+__all__ = ["DEFAULT_AI_RETRY_POLICY", "AIChannel", "ToolHandler"]
 
 logger = logging.getLogger("roomkit.channels.ai")
 
 _MESSAGE_CACHE_SIZE = 10_000
 """How many converted history messages an AI channel remembers (across its rooms)."""
+
+DEFAULT_AI_RETRY_POLICY = RetryPolicy(
+    max_retries=2, base_delay_seconds=0.5, max_delay_seconds=4.0, jitter=0.1
+)
+"""Retries of transient provider failures (rate limits, overload, timeouts)."""
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, ProviderError) and exc.retryable
+
+
+@dataclass
+class _Conversation:
+    """The outcome of one turn: the final response plus what the tool rounds produced."""
+
+    response: AIResponse
+    rounds: list[dict[str, Any]] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
 
 
 class AIChannel(Channel):
@@ -39,6 +76,17 @@ class AIChannel(Channel):
     The conversation handed to the model is the newest ``max_context_events`` messages
     of the room, oldest first. ``system_prompt``, ``temperature``, ``max_tokens`` and
     ``tools`` can be overridden per room through the binding metadata.
+
+    When the model calls tools that have a handler (``tool_handlers`` or
+    :meth:`register_tool`), the channel runs them, sends the results back and asks
+    again, at most ``max_tool_rounds`` times; the final text is the reply, and the
+    rounds are listed in its ``tool_rounds`` metadata. Calls to tools without a handler
+    end the loop and are left in the reply's ``tool_calls`` metadata.
+
+    The request carries what the room's transports can all carry
+    (``target_capabilities``, ``target_media_types``); the vendor providers turn limits
+    into a short note after the system prompt. Transient provider failures are retried
+    with ``retry_policy``.
     """
 
     channel_type = ChannelType.AI
@@ -53,16 +101,28 @@ class AIChannel(Channel):
         temperature: float = 0.7,
         max_tokens: int = 1024,
         max_context_events: int = 50,
+        tool_handlers: Mapping[str, ToolHandler] | None = None,
+        max_tool_rounds: int = 5,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         super().__init__(channel_id)
         if max_context_events < 1:
             raise ConfigurationError("max_context_events must be at least 1")
+        if max_tool_rounds < 0:
+            raise ConfigurationError("max_tool_rounds must not be negative")
         self.provider = provider
         self.system_prompt = system_prompt
         self.temperature = temperature
         self.max_tokens = max_tokens
         self.max_context_events = max_context_events
+        self.max_tool_rounds = max_tool_rounds
+        self.retry_policy = retry_policy or DEFAULT_AI_RETRY_POLICY
+        self.tool_handlers: dict[str, ToolHandler] = dict(tool_handlers or {})
         self._messages: dict[str, AIMessage | None] = {}
+
+    def register_tool(self, name: str, handler: ToolHandler) -> None:
+        """Run ``handler`` when the model calls the tool ``name`` (replacing any other)."""
+        self.tool_handlers[name] = handler
 
     @property
     def info(self) -> dict[str, Any]:
@@ -113,12 +173,15 @@ class AIChannel(Channel):
             context.room.id,
             len(ai_context.messages),
         )
-        response = await self.provider.generate(ai_context)
+        turn = await self._converse(ai_context, context)
+        response = turn.response
         if not response.content.strip():
-            return ChannelOutput(tasks=response.tasks, observations=response.observations)
+            return ChannelOutput(tasks=turn.tasks, observations=turn.observations)
         metadata: dict[str, Any] = {}
         if response.tool_calls:
             metadata["tool_calls"] = [call.model_dump() for call in response.tool_calls]
+        if turn.rounds:
+            metadata["tool_rounds"] = turn.rounds
         reply = RoomEvent(
             room_id=context.room.id,
             source=EventSource(
@@ -134,7 +197,36 @@ class AIChannel(Channel):
             metadata=metadata,
         )
         return ChannelOutput(
-            response_events=[reply], tasks=response.tasks, observations=response.observations
+            response_events=[reply], tasks=turn.tasks, observations=turn.observations
+        )
+
+    async def _converse(self, ai_context: AIContext, context: RoomContext) -> _Conversation:
+        """Generate, running requested tools and asking again while the rounds allow."""
+        response = await self._generate(ai_context)
+        turn = _Conversation(response, tasks=list(response.tasks))
+        turn.observations.extend(response.observations)
+        while response.tool_calls and len(turn.rounds) < self.max_tool_rounds:
+            missing = [c.name for c in response.tool_calls if c.name not in self.tool_handlers]
+            if missing:
+                logger.debug("No handler for tools %s; returning the calls", missing)
+                break
+            outcomes = await run_tools(response.tool_calls, self.tool_handlers, context)
+            turn.rounds.append(
+                {"round": len(turn.rounds) + 1, "calls": [o.summary() for o in outcomes]}
+            )
+            messages = [*ai_context.messages, *tool_messages(response, outcomes)]
+            ai_context = ai_context.model_copy(update={"messages": messages})
+            response = turn.response = await self._generate(ai_context)
+            turn.tasks.extend(response.tasks)
+            turn.observations.extend(response.observations)
+        return turn
+
+    async def _generate(self, ai_context: AIContext) -> AIResponse:
+        """Call the provider, retrying transient failures with the retry policy."""
+        return await retry_with_backoff(
+            lambda: self.provider.generate(ai_context),
+            self.retry_policy,
+            is_retryable=_transient,
         )
 
     async def close(self) -> None:
@@ -147,6 +239,7 @@ class AIChannel(Channel):
         """Build the model request for ``event`` from the room's latest messages."""
         settings = binding.metadata
         messages = self._history(event, context.recent_events)
+        targets = target_capabilities(context, self.channel_id)
         return AIContext(
             messages=messages,
             system_prompt=settings.get("system_prompt", self.system_prompt),
@@ -154,6 +247,8 @@ class AIChannel(Channel):
             max_tokens=settings.get("max_tokens", self.max_tokens),
             tools=_parse_tools(settings.get("tools", [])),
             room=context,
+            target_capabilities=targets,
+            target_media_types=targets.media_types if targets else [ChannelMediaType.TEXT],
         )
 
     def _history(self, event: RoomEvent, recent: list[RoomEvent]) -> list[AIMessage]:

@@ -65,6 +65,8 @@ class AIMessage(BaseModel):
     name: str | None = None
     tool_call_id: str | None = None
     """For ``role="tool"``: the call this message answers."""
+    is_error: bool = False
+    """For ``role="tool"``: the tool failed and ``content`` describes the failure."""
     tool_calls: list[AIToolCall] = Field(default_factory=list)
     """For ``role="assistant"``: the calls the model made in this turn."""
 
