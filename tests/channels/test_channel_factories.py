@@ -24,7 +24,17 @@ from roomkit.channels import (
     TransportChannel,
     WhatsAppChannel,
 )
-from roomkit.models import ChannelCapabilities, ChannelMediaType, ChannelType, RoomContext
+from roomkit.models import (
+    ChannelBinding,
+    ChannelCapabilities,
+    ChannelMediaType,
+    ChannelType,
+    EventSource,
+    Room,
+    RoomContext,
+    RoomEvent,
+    TextContent,
+)
 from roomkit.providers._mock import MockSendRecorder
 from roomkit.providers.email import MockEmailProvider
 from roomkit.providers.http import MockHTTPProvider
@@ -85,7 +95,11 @@ def test_capability_constants_match_each_medium() -> None:
 def test_sms_factory_uses_from_number_as_default_sender() -> None:
     assert SMSChannel("s", from_number="+1555").defaults == {"from_": "+1555"}
     assert MMSChannel("m", from_number="+1666").defaults == {"from_": "+1666"}
-    assert EmailChannel("e", from_address="a@b.c").defaults == {"from_": "a@b.c"}
+    assert EmailChannel("e", from_address="a@b.c").defaults == {
+        "from_": "a@b.c",
+        "subject": None,
+        "email_thread": None,
+    }
 
 
 async def test_sms_sender_falls_back_to_binding_metadata(
@@ -132,3 +146,27 @@ async def test_each_factory_delivers_through_its_provider(
 def test_public_names_are_exported() -> None:
     for name in channels.__all__:
         assert hasattr(channels, name), name
+
+
+async def test_email_channel_passes_subject_and_thread_from_binding_metadata() -> None:
+    provider = MockEmailProvider()
+    channel = EmailChannel("email", provider=provider, from_address="support@example.com")
+    thread = {"message_id": "<root@example.com>", "references": ["<root@example.com>"]}
+    binding = ChannelBinding(
+        channel_id="email",
+        room_id="r",
+        channel_type=ChannelType.EMAIL,
+        metadata={"email_address": "c@example.com", "subject": "Order 42", "email_thread": thread},
+    )
+    event = RoomEvent(
+        room_id="r",
+        source=EventSource(channel_id="agent", channel_type=ChannelType.WEBSOCKET),
+        content=TextContent(body="On its way"),
+    )
+
+    await channel.deliver(event, binding, RoomContext(room=Room(id="r")))
+
+    [call] = provider.calls
+    assert call.to == "c@example.com"
+    assert call.options["subject"] == "Order 42"
+    assert call.options["email_thread"] == thread

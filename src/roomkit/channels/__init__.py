@@ -96,14 +96,18 @@ def RCSChannel(  # noqa: N802 - factory named like the channel it builds
 def EmailChannel(  # noqa: N802 - factory named like the channel it builds
     channel_id: str, *, provider: EmailProvider | None = None, from_address: str | None = None
 ) -> TransportChannel:
-    """Build an email channel delivering to ``binding.metadata["email_address"]``."""
+    """Build an email channel delivering to ``binding.metadata["email_address"]``.
+
+    ``subject`` and ``email_thread`` (Message-ID / References of the conversation) are
+    read from the binding's metadata at delivery time, so replies stay in one thread.
+    """
     return TransportChannel(
         channel_id,
         ChannelType.EMAIL,
         provider=provider,
         capabilities=EMAIL_CAPABILITIES,
         recipient_key="email_address",
-        defaults={"from_": from_address},
+        defaults={"from_": from_address, "subject": None, "email_thread": None},
     )
 
 

@@ -30,6 +30,8 @@ class WebhookMeta(BaseModel):
     error_code: str | None = None
     error_message: str | None = None
     timestamp: str | None = None
+    thread_id: str | None = None
+    """Conversation thread the message belongs to (e.g. an email thread's root Message-ID)."""
     raw: dict[str, Any] = Field(default_factory=dict)
 
     @property
@@ -69,6 +71,7 @@ class WebhookMeta(BaseModel):
             sender_id=self.sender,
             content=self.content(),
             external_id=self.message_id,
+            thread_id=self.thread_id,
             idempotency_key=key,
             metadata={"provider": self.provider, "recipient": self.recipient},
         )

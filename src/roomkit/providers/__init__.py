@@ -1,0 +1,1 @@
+"""Providers: the vendor integrations behind channels (transport, AI) and their mocks."""

@@ -112,17 +112,22 @@ class VendorHTTP:
         path: str,
         *,
         json: Any = None,
+        content: bytes | None = None,
         data: Mapping[str, Any] | None = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         files: Any = None,
     ) -> httpx.Response:
-        """Send a request; return the 2xx response or raise a ProviderError."""
+        """Send a request; return the 2xx response or raise a ProviderError.
+
+        ``content`` sends raw bytes as the body (for payloads that are signed byte for byte).
+        """
         try:
             response = await self._client.request(
                 method,
                 self.url(path),
                 json=json,
+                content=content,
                 data=data,
                 params=params,
                 files=files,

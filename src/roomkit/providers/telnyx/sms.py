@@ -1,0 +1,88 @@
+"""Telnyx SMS/MMS through ``POST /v2/messages`` (httpx, bearer authentication)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from roomkit.errors import ErrorCode, ProviderError
+from roomkit.models.delivery import ProviderResult
+from roomkit.models.event import RoomEvent
+from roomkit.providers._send_results import failure_from_error, vendor_failure
+from roomkit.providers.sms._outbound import sms_parts
+from roomkit.providers.sms.base import SMSProvider
+from roomkit.providers.telnyx._common import (
+    TelnyxWebhookMixin,
+    telnyx_error_code,
+    telnyx_http,
+    telnyx_message_result,
+)
+from roomkit.providers.telnyx.config import TelnyxConfig
+
+if TYPE_CHECKING:
+    import httpx
+
+__all__ = ["TelnyxSMSProvider"]
+
+logger = logging.getLogger("roomkit.providers.telnyx")
+
+
+class TelnyxSMSProvider(TelnyxWebhookMixin, SMSProvider):
+    """Sends SMS and MMS with Telnyx; verifies webhooks with the account ``public_key``."""
+
+    def __init__(
+        self,
+        config: TelnyxConfig,
+        *,
+        public_key: str | None = None,
+        signature_tolerance: float = 300.0,
+        clock: Callable[[], float] = time.time,
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._config = config
+        self._public_key = public_key
+        self._tolerance_seconds = signature_tolerance
+        self._now = clock
+        self._http = telnyx_http(config.api_key, config.base_url, config.timeout, http_client)
+
+    def __repr__(self) -> str:
+        return f"TelnyxSMSProvider(from_number={self._config.from_number!r})"
+
+    @property
+    def from_number(self) -> str | None:
+        """The configured sender number."""
+        return self._config.from_number
+
+    async def send(
+        self, event: RoomEvent, to: str, from_: str | None = None, **options: Any
+    ) -> ProviderResult:
+        """Send ``event`` as SMS (MMS when it carries media) to ``to``."""
+        text, media = sms_parts(event.content)
+        if not text and not media:
+            return vendor_failure(
+                "the event has no text or media to send by SMS",
+                code=None,
+                reason=ErrorCode.INVALID_REQUEST,
+            )
+        body: dict[str, Any] = {"from": from_ or self._config.from_number, "to": to}
+        if text:
+            body["text"] = text
+        if media:
+            body["media_urls"] = media
+        if self._config.messaging_profile_id:
+            body["messaging_profile_id"] = self._config.messaging_profile_id
+        if self._config.webhook_url:
+            body["webhook_url"] = self._config.webhook_url
+        try:
+            answer = await self._http.json("POST", "messages", json=body)
+        except ProviderError as error:
+            return failure_from_error(error, telnyx_error_code)
+        result = telnyx_message_result(answer)
+        logger.debug("telnyx send of event %s: success=%s", event.id, result.success)
+        return result
+
+    async def close(self) -> None:
+        """Close the HTTP client if this provider created it."""
+        await self._http.close()
