@@ -56,6 +56,11 @@ class ChannelOpsMixin(HelpersMixin):
         ):
             raise ConfigurationError(f"a channel with id {channel.channel_id!r} is registered")
         self._channels[channel.channel_id] = channel
+        # A channel that works with the kit itself (a voice channel runs hooks and feeds
+        # transcriptions in) receives it through an optional ``on_register(kit)``.
+        attach = getattr(channel, "on_register", None)
+        if callable(attach):
+            attach(self)
 
     def get_channel(self, channel_id: str) -> Channel | None:
         """Return a registered channel, or ``None``."""
@@ -267,6 +272,9 @@ class ChannelOpsMixin(HelpersMixin):
                 room_id, channel_id, channel_type=ChannelType.VOICE, participant_id=participant_id
             )
         session = await backend.connect(room_id, participant_id, channel_id, metadata=metadata)
+        bind = getattr(self._channels.get(channel_id), "bind_session", None)
+        if callable(bind):
+            bind(session)
         await self._emit(
             "voice_session_started",
             room_id=room_id,
@@ -277,6 +285,9 @@ class ChannelOpsMixin(HelpersMixin):
 
     async def disconnect_voice(self, session: VoiceSession) -> None:
         """End a voice session."""
+        unbind = getattr(self._channels.get(session.channel_id), "unbind_session", None)
+        if callable(unbind):
+            await unbind(session)
         await self._voice_backend(session.channel_id).disconnect(session)
         await self._emit(
             "voice_session_ended",

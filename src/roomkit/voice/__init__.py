@@ -25,6 +25,8 @@ from roomkit.voice.base import (
 from roomkit.voice.events import (
     BargeInEvent,
     PartialTranscriptionEvent,
+    SpeechEndEvent,
+    SpeechStartEvent,
     TTSCancelledEvent,
     TTSCancelReason,
     VADAudioLevelEvent,
@@ -48,7 +50,9 @@ __all__ = [
     "PartialTranscriptionEvent",
     "STTProvider",
     "SpeechEndCallback",
+    "SpeechEndEvent",
     "SpeechStartCallback",
+    "SpeechStartEvent",
     "TTSCancelReason",
     "TTSCancelledEvent",
     "TTSProvider",

@@ -11,11 +11,13 @@ from datetime import datetime
 from typing import Literal
 
 from roomkit.models._util import utcnow
-from roomkit.voice.base import VoiceSession
+from roomkit.voice.base import AudioChunk, VoiceSession
 
 __all__ = [
     "BargeInEvent",
     "PartialTranscriptionEvent",
+    "SpeechEndEvent",
+    "SpeechStartEvent",
     "TTSCancelReason",
     "TTSCancelledEvent",
     "VADAudioLevelEvent",
@@ -35,6 +37,23 @@ class _SessionEvent:
     def room_id(self) -> str:
         """Id of the room the session belongs to."""
         return self.session.room_id
+
+
+@dataclass(frozen=True)
+class SpeechStartEvent(_SessionEvent):
+    """Voice activity detection heard the participant start speaking."""
+
+    session: VoiceSession
+    timestamp: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True)
+class SpeechEndEvent(_SessionEvent):
+    """The participant finished an utterance; ``audio`` holds what they said."""
+
+    session: VoiceSession
+    audio: AudioChunk
+    timestamp: datetime = field(default_factory=utcnow)
 
 
 @dataclass(frozen=True)
