@@ -39,12 +39,18 @@ _CAN_WRITE = (Access.READ_WRITE, Access.WRITE_ONLY)
 class InboundMixin(ChannelOpsMixin, IdentityMixin, DeliveryMixin):
     """The inbound pipeline: route, lock, dedupe, hooks, store, broadcast, react."""
 
-    async def process_inbound(self, message: InboundMessage) -> InboundResult:
-        """Run a message received on a registered channel through its room's pipeline."""
+    async def process_inbound(
+        self, message: InboundMessage, *, room_id: str | None = None
+    ) -> InboundResult:
+        """Run a message received on a registered channel through its room's pipeline.
+
+        The inbound router picks the room, unless ``room_id`` names it (a client that
+        knows its room, such as a WebSocket page); that room must exist and be open.
+        """
         channel = self._require_channel(message.channel_id)
-        room_id = await self._route(channel, message)
+        target = room_id if room_id is not None else await self._route(channel, message)
         outcome = await self._locked(
-            room_id, lambda: self._inbound_locked(channel, message, room_id)
+            target, lambda: self._inbound_locked(channel, message, target)
         )
         if isinstance(outcome, InboundResult):
             return outcome
