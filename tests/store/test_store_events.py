@@ -190,19 +190,21 @@ async def test_idempotency_keys_are_per_room(store: ConversationStore) -> None:
 async def test_update_event_keeps_idempotency_in_step(
     store: ConversationStore, room: Room
 ) -> None:
-    first = await store.add_event(make_event(idempotency_key="shared"))
-    second = await store.add_event(make_event(idempotency_key="shared"))
+    first = await store.add_event(make_event(idempotency_key="first"))
+    second = await store.add_event(make_event(idempotency_key="second"))
     third = await store.add_event(make_event())
     await store.update_event(first.model_copy(update={"idempotency_key": "fresh"}))
     await store.update_event(third.model_copy(update={"idempotency_key": "late"}))
+    await store.update_event(second.model_copy(update={"status": EventStatus.DELIVERED}))
 
-    assert await store.check_idempotency(room.id, "shared") is True
+    assert await store.check_idempotency(room.id, "first") is False
     assert await store.check_idempotency(room.id, "fresh") is True
     assert await store.check_idempotency(room.id, "late") is True
+    assert await store.check_idempotency(room.id, "second") is True
 
     await store.update_event(second.model_copy(update={"idempotency_key": None}))
 
-    assert await store.check_idempotency(room.id, "shared") is False
+    assert await store.check_idempotency(room.id, "second") is False
     assert await store.check_idempotency(room.id, "fresh") is True
 
 
@@ -212,3 +214,24 @@ async def test_event_count(store: ConversationStore, room: Room) -> None:
 
     assert await store.get_event_count(room.id) == 5
     assert await store.get_event_count("missing") == 0
+
+
+async def test_find_event_by_provider_message_id(store: ConversationStore, room: Room) -> None:
+    event = await store.add_event(
+        make_event(delivery_results={"sms-1": {"provider_message_id": "SM1"}, "ws": "odd"})
+    )
+    other = await store.add_event(make_event())
+    await store.update_event(
+        other.model_copy(update={"delivery_results": {"email-1": {"provider_message_id": "E1"}}})
+    )
+
+    found = await store.find_event_by_provider_message_id("SM1")
+    assert found is not None and found.id == event.id
+    later = await store.find_event_by_provider_message_id("E1")
+    assert later is not None and later.id == other.id
+    assert later.delivery_results == {"email-1": {"provider_message_id": "E1"}}
+    assert await store.find_event_by_provider_message_id("missing") is None
+
+    await store.delete_room(room.id)
+
+    assert await store.find_event_by_provider_message_id("SM1") is None

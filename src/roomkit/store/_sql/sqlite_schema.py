@@ -1,0 +1,81 @@
+"""The SQLite schema, as ordered migrations, and the SQLite forms of the shared SQL."""
+
+from __future__ import annotations
+
+from roomkit.store._sql.migrations import Migration
+
+__all__ = ["SQLITE_FRAGMENTS", "SQLITE_MIGRATIONS", "SQLITE_STATEMENTS"]
+
+SQLITE_FRAGMENTS: dict[str, str] = {
+    "p": "",
+    "greatest": "MAX",
+    "json": "TEXT",
+    "for_update": "",
+    # SQLite has no sequences: a re-attached binding takes the next attach number, read
+    # from the index on ``seq`` (write transactions are serialised, so this is safe).
+    "binding_seq_col": ", seq",
+    "binding_seq_val": ", (SELECT COALESCE(MAX(seq), 0) + 1 FROM bindings)",
+    "connected_via": "SELECT value FROM json_each(p.data, '$.connected_via')",
+}
+
+SQLITE_STATEMENTS: dict[str, str] = {
+    # The insert reads the room's count as the new index; the trigger ``events_counted``
+    # moves the room's counters in the same statement, so it is atomic on its own.
+    "add_event": (
+        "INSERT INTO events (room_id, idx, id, visibility, idempotency_key, added_at, data)"
+        " SELECT $1, event_count, $3, $4, $5, $2, json_set($6, '$.index', event_count)"
+        " FROM rooms WHERE id = $1 RETURNING idx"
+    ),
+    "update_event": (
+        "UPDATE events SET visibility = $2, idempotency_key = $3,"
+        " data = json_set($4, '$.index', idx, '$.room_id', room_id)"
+        " WHERE id = $1 RETURNING room_id, idx"
+    ),
+}
+
+SQLITE_MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        version=1,
+        description="rooms, events, bindings, participants, identities, tasks, observations",
+        statements=(
+            # Timestamps are integer microseconds since the Unix epoch (sortable, exact).
+            "CREATE TABLE rooms (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+            " organization_id TEXT, status TEXT NOT NULL, created_at INTEGER NOT NULL,"
+            " updated_at INTEGER NOT NULL, event_count INTEGER NOT NULL DEFAULT 0,"
+            " latest_index INTEGER NOT NULL DEFAULT -1, data TEXT NOT NULL)",
+            "CREATE INDEX rooms_by_organization ON rooms (organization_id, seq)",
+            "CREATE INDEX rooms_by_status ON rooms (status, seq)",
+            "CREATE TABLE events (room_id TEXT NOT NULL, idx INTEGER NOT NULL,"
+            " id TEXT NOT NULL UNIQUE, visibility TEXT NOT NULL, idempotency_key TEXT,"
+            " added_at INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (room_id, idx))",
+            "CREATE TRIGGER events_counted AFTER INSERT ON events BEGIN"
+            " UPDATE rooms SET event_count = NEW.idx + 1, latest_index = NEW.idx,"
+            " updated_at = NEW.added_at WHERE id = NEW.room_id; END",
+            "CREATE INDEX events_by_visibility ON events (room_id, visibility, idx)",
+            "CREATE UNIQUE INDEX events_by_idempotency_key ON events (room_id, idempotency_key)"
+            " WHERE idempotency_key IS NOT NULL",
+            "CREATE TABLE provider_message_ids (provider_message_id TEXT PRIMARY KEY,"
+            " event_id TEXT NOT NULL, room_id TEXT NOT NULL)",
+            "CREATE INDEX provider_message_ids_by_room ON provider_message_ids (room_id)",
+            "CREATE TABLE bindings (room_id TEXT NOT NULL, channel_id TEXT NOT NULL,"
+            " seq INTEGER NOT NULL, channel_type TEXT NOT NULL, participant_id TEXT,"
+            " last_read_index INTEGER, data TEXT NOT NULL, PRIMARY KEY (room_id, channel_id))",
+            "CREATE INDEX bindings_by_channel ON bindings (channel_id, seq)",
+            "CREATE INDEX bindings_by_room ON bindings (room_id, seq)",
+            "CREATE UNIQUE INDEX bindings_by_seq ON bindings (seq)",
+            "CREATE TABLE participants (seq INTEGER PRIMARY KEY, room_id TEXT NOT NULL,"
+            " id TEXT NOT NULL, channel_id TEXT NOT NULL, data TEXT NOT NULL,"
+            " UNIQUE (room_id, id))",
+            "CREATE INDEX participants_by_id ON participants (id)",
+            "CREATE TABLE identities (id TEXT PRIMARY KEY, data TEXT NOT NULL)",
+            "CREATE TABLE identity_addresses (channel_type TEXT NOT NULL, address TEXT NOT NULL,"
+            " identity_id TEXT NOT NULL, PRIMARY KEY (channel_type, address))",
+            "CREATE TABLE tasks (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+            " room_id TEXT NOT NULL, status TEXT NOT NULL, data TEXT NOT NULL)",
+            "CREATE INDEX tasks_by_room ON tasks (room_id, seq)",
+            "CREATE TABLE observations (seq INTEGER PRIMARY KEY, id TEXT NOT NULL,"
+            " room_id TEXT NOT NULL, data TEXT NOT NULL)",
+            "CREATE INDEX observations_by_room ON observations (room_id, seq)",
+        ),
+    ),
+)

@@ -1,0 +1,384 @@
+"""The conversation store over SQL: rooms and timelines (records live in a mixin).
+
+Every model is kept whole as JSON; a room's event counters and ``updated_at`` live in
+their own columns (they change with each event) and are laid over the JSON on read.
+An event's ``index`` is claimed by incrementing its room's counter in the very statement
+that inserts the event, so indexes are gap-free and unique per room whatever the number
+of writers: a failed insert takes the increment back with it, and writers of one room
+queue on the room row. Events are never deleted one by one, so a timeline page is a
+range of the ``(room_id, idx)`` key.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from roomkit.errors import EventNotFoundError, RoomNotFoundError
+from roomkit.models._util import replace, utcnow
+from roomkit.models.enums import ChannelType, RoomStatus
+from roomkit.models.event import RoomEvent
+from roomkit.models.room import Room
+from roomkit.store._room_data import check_page
+from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
+from roomkit.store._sql.records import RecordsMixin
+from roomkit.store._sql.statements import ROOM_COLUMNS
+from roomkit.store.base import ConversationStore
+
+__all__ = ["SQLStore", "provider_ids"]
+
+logger = logging.getLogger("roomkit.store.sql")
+
+_ROOM_COUNTERS = {"event_count", "latest_index"}
+_SCAN_BATCH = 200
+
+
+class SQLStore(RecordsMixin, ConversationStore):
+    """A :class:`ConversationStore` over a SQL database, shared by the SQL backends.
+
+    A backend passes its driver, its statements (see :mod:`.statements`) and its table
+    prefix, and overrides the timestamp conversions when its columns need them.
+    """
+
+    def __init__(
+        self,
+        driver: SQLDriver,
+        statements: dict[str, str],
+        *,
+        prefix: str = "",
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        """Wrap ``driver``; nothing is opened until the first call (or :meth:`open`)."""
+        self._db = driver
+        self._q = statements
+        self._prefix = prefix
+        self._clock = clock
+
+    async def open(self) -> None:
+        """Connect now and bring the schema up to date (otherwise done on first use)."""
+        await self._db.open()
+
+    async def close(self) -> None:
+        """Close the database connections; a later call opens them again."""
+        await self._db.close()
+
+    # --- dialect hooks ---------------------------------------------------------------
+
+    def _ts(self, value: datetime) -> Any:
+        """Return the column value storing ``value`` (a datetime by default)."""
+        return value
+
+    def _datetime(self, value: Any) -> datetime:
+        """Return the datetime stored as ``value``."""
+        result: datetime = value
+        return result
+
+    def _metadata_condition(self, param: int) -> str | None:
+        """An SQL condition narrowing rooms by the metadata filter JSON in ``$param``."""
+        return None
+
+    # --- rooms -----------------------------------------------------------------------
+
+    def _room(self, row: Row) -> Room:
+        """Build a room from ``ROOM_COLUMNS`` of a row."""
+        room = Room.model_validate_json(row[0])
+        return replace(
+            room, event_count=row[1], latest_index=row[2], updated_at=self._datetime(row[3])
+        )
+
+    async def create_room(self, room: Room) -> Room:
+        """Store a new room (with no events yet) and return the stored copy."""
+        stored = replace(room, event_count=0, latest_index=-1)
+        try:
+            await self._db.execute(
+                self._q["create_room"],
+                room.id,
+                room.organization_id,
+                room.status.value,
+                self._ts(room.created_at),
+                self._ts(room.updated_at),
+                room.model_dump_json(exclude=_ROOM_COUNTERS),
+            )
+        except IntegrityConflict:
+            raise ValueError(f"room {room.id!r} already exists") from None
+        logger.debug("room %s created", room.id)
+        return stored
+
+    async def get_room(self, room_id: str) -> Room | None:
+        """Return the room, or ``None``."""
+        row = await self._db.fetchrow(self._q["get_room"], room_id)
+        return None if row is None else self._room(row)
+
+    async def update_room(self, room: Room) -> Room:
+        """Replace a stored room; its event counters stay the store's own."""
+        row = await self._db.fetchrow(
+            self._q["update_room"],
+            room.id,
+            room.organization_id,
+            room.status.value,
+            self._ts(room.created_at),
+            self._ts(room.updated_at),
+            room.model_dump_json(exclude=_ROOM_COUNTERS),
+        )
+        if row is None:
+            raise RoomNotFoundError(f"room {room.id!r} not found")
+        return replace(room, event_count=row[0], latest_index=row[1])
+
+    async def delete_room(self, room_id: str) -> bool:
+        """Delete a room with its events, bindings, participants, tasks and observations."""
+        async with self._db.transaction() as conn:
+            if await conn.fetchval(self._q["delete_room"], room_id) is None:
+                return False
+            for part in (
+                "events",
+                "provider_ids",
+                "bindings",
+                "participants",
+                "tasks",
+                "observations",
+            ):
+                await conn.execute(self._q[f"delete_room_{part}"], room_id)
+        logger.debug("room %s deleted", room_id)
+        return True
+
+    async def list_rooms(self, offset: int = 0, limit: int = 50) -> list[Room]:
+        """Return one page of rooms, oldest first."""
+        check_page(offset, limit)
+        rows = await self._db.fetch(self._q["list_rooms"], limit, offset)
+        return [self._room(row) for row in rows]
+
+    async def find_rooms(
+        self,
+        organization_id: str | None = None,
+        status: RoomStatus | None = None,
+        metadata_filter: dict[str, Any] | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Room]:
+        """Return one page of the rooms matching every filter, oldest first."""
+        check_page(offset, limit)
+        conditions: list[str] = []
+        args: list[Any] = []
+        if organization_id is not None:
+            args.append(organization_id)
+            conditions.append(f"r.organization_id = ${len(args)}")
+        if status is not None:
+            args.append(status.value)
+            conditions.append(f"r.status = ${len(args)}")
+        if not metadata_filter:
+            where = " AND ".join(conditions) or "TRUE"
+            sql = (
+                f"SELECT {ROOM_COLUMNS} FROM {self._prefix}rooms r WHERE {where}"
+                f" ORDER BY r.seq LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}"
+            )
+            return [self._room(row) for row in await self._db.fetch(sql, *args, limit, offset)]
+        narrowing = self._metadata_condition(len(args) + 1)
+        encoded = _json_or_none(metadata_filter)
+        if narrowing is not None and encoded is not None:
+            args.append(encoded)
+            conditions.append(narrowing)
+        return await self._scan_rooms(conditions, args, metadata_filter, limit, offset)
+
+    async def _scan_rooms(
+        self,
+        conditions: list[str],
+        args: list[Any],
+        wanted: dict[str, Any],
+        limit: int,
+        offset: int,
+    ) -> list[Room]:
+        """Walk the rooms matching ``conditions`` in batches, keeping metadata matches."""
+        where = " AND ".join([*conditions, f"r.seq > ${len(args) + 1}"])
+        sql = (
+            f"SELECT {ROOM_COLUMNS}, r.seq FROM {self._prefix}rooms r WHERE {where}"
+            f" ORDER BY r.seq LIMIT {_SCAN_BATCH}"
+        )
+        found: list[Room] = []
+        skipped = 0
+        after = -1
+        while len(found) < limit:
+            rows = await self._db.fetch(sql, *args, after)
+            for row in rows:
+                after = row[4]
+                room = self._room(row)
+                if not _metadata_matches(room.metadata, wanted):
+                    continue
+                if skipped < offset:
+                    skipped += 1
+                    continue
+                found.append(room)
+                if len(found) == limit:
+                    break
+            if len(rows) < _SCAN_BATCH:
+                break
+        return found
+
+    async def find_latest_room(
+        self,
+        participant_id: str,
+        channel_type: ChannelType | None = None,
+        status: RoomStatus | None = None,
+    ) -> Room | None:
+        """Return the most recently created room the participant takes part in."""
+        state = None if status is None else status.value
+        if channel_type is None:
+            row = await self._db.fetchrow(
+                self._q["latest_room_of_participant"], participant_id, state
+            )
+        else:
+            row = await self._db.fetchrow(
+                self._q["latest_room_of_participant_by_type"],
+                participant_id,
+                state,
+                channel_type.value,
+            )
+        return None if row is None else self._room(row)
+
+    async def find_room_id_by_channel(
+        self, channel_id: str, status: RoomStatus | None = None
+    ) -> str | None:
+        """Return the id of the room the channel was most recently attached to."""
+        if status is None:
+            found = await self._db.fetchval(self._q["room_of_channel"], channel_id)
+        else:
+            found = await self._db.fetchval(
+                self._q["room_of_channel_with_status"], channel_id, status.value
+            )
+        return None if found is None else str(found)
+
+    # --- events ----------------------------------------------------------------------
+
+    async def add_event(self, event: RoomEvent) -> RoomEvent:
+        """Append the event to its room atomically, assigning the next index.
+
+        One statement bumps the room's counters and inserts the event; the vendor ids of
+        delivery results, when the event already has some, join it in a transaction.
+        """
+        args = (
+            event.room_id,
+            self._ts(self._clock()),
+            event.id,
+            event.visibility,
+            event.idempotency_key,
+            event.model_dump_json(),
+        )
+        vendor_ids = provider_ids(event)
+        try:
+            if not vendor_ids:
+                index = await self._db.fetchval(self._q["add_event"], *args)
+            else:
+                async with self._db.transaction() as conn:
+                    index = await conn.fetchval(self._q["add_event"], *args)
+                    if index is not None:
+                        await self._record(conn, vendor_ids, event.id, event.room_id)
+        except IntegrityConflict:
+            if await self._db.fetchval(self._q["event_exists"], event.id) is not None:
+                raise ValueError(
+                    f"event {event.id!r} is already stored; use update_event"
+                ) from None
+            raise _duplicate_key(event) from None
+        if index is None:
+            raise RoomNotFoundError(f"room {event.room_id!r} not found")
+        return replace(event, index=index)
+
+    async def _record(
+        self, conn: SQLConnection, vendor_ids: list[str], event_id: str, room_id: str
+    ) -> None:
+        """Index the vendor message ids of an event's delivery results."""
+        for vendor_id in vendor_ids:
+            await conn.execute(self._q["record_provider_id"], vendor_id, event_id, room_id)
+
+    async def update_event(self, event: RoomEvent) -> RoomEvent:
+        """Replace a stored event; its room and index stay what they were."""
+        args = (event.id, event.visibility, event.idempotency_key, event.model_dump_json())
+        vendor_ids = provider_ids(event)
+        try:
+            if not vendor_ids:
+                place = await self._db.fetchrow(self._q["update_event"], *args)
+            else:
+                async with self._db.transaction() as conn:
+                    place = await conn.fetchrow(self._q["update_event"], *args)
+                    if place is not None:
+                        await self._record(conn, vendor_ids, event.id, place[0])
+        except IntegrityConflict:
+            raise _duplicate_key(event) from None
+        if place is None:
+            raise EventNotFoundError(f"event {event.id!r} not found")
+        return replace(event, room_id=place[0], index=place[1])
+
+    async def get_event(self, event_id: str) -> RoomEvent | None:
+        """Return the event, or ``None``."""
+        data = await self._db.fetchval(self._q["get_event"], event_id)
+        return None if data is None else RoomEvent.model_validate_json(data)
+
+    async def find_event_by_provider_message_id(
+        self, provider_message_id: str
+    ) -> RoomEvent | None:
+        """Return the event one of whose deliveries got this vendor message id."""
+        data = await self._db.fetchval(self._q["event_by_provider_id"], provider_message_id)
+        return None if data is None else RoomEvent.model_validate_json(data)
+
+    async def list_events(
+        self,
+        room_id: str,
+        offset: int = 0,
+        limit: int = 50,
+        visibility_filter: str | None = None,
+    ) -> list[RoomEvent]:
+        """Return one page of the room's timeline in index order (empty if no room)."""
+        check_page(offset, limit)
+        if limit == 0:
+            return []
+        if visibility_filter is None:
+            # Indexes are gap-free, so the page is a range of the primary key.
+            rows = await self._db.fetch(self._q["events_page"], room_id, offset, offset + limit)
+        else:
+            rows = await self._db.fetch(
+                self._q["events_page_visible"], room_id, visibility_filter, limit, offset
+            )
+        return [RoomEvent.model_validate_json(row[0]) for row in rows]
+
+    async def check_idempotency(self, room_id: str, key: str) -> bool:
+        """Return whether an event of the room carries this idempotency key."""
+        return await self._db.fetchval(self._q["idempotency_key_used"], room_id, key) is not None
+
+    async def get_event_count(self, room_id: str) -> int:
+        """Return how many events the room holds (0 for an unknown room)."""
+        count = await self._db.fetchval(self._q["event_count"], room_id)
+        return 0 if count is None else int(count)
+
+
+def provider_ids(event: RoomEvent) -> list[str]:
+    """The vendor message ids recorded in an event's delivery results."""
+    if not event.delivery_results:
+        return []
+    found = (
+        result.get("provider_message_id")
+        for result in event.delivery_results.values()
+        if isinstance(result, dict)
+    )
+    return [vendor_id for vendor_id in found if isinstance(vendor_id, str) and vendor_id]
+
+
+def _metadata_matches(metadata: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Tell whether every wanted key is present in ``metadata`` with an equal value."""
+    return all(key in metadata and metadata[key] == value for key, value in wanted.items())
+
+
+def _json_or_none(wanted: dict[str, Any]) -> str | None:
+    """The metadata filter as JSON for a backend's narrowing condition (None if not JSON)."""
+    try:
+        return json.dumps(wanted)
+    except (TypeError, ValueError):
+        return None
+
+
+def _duplicate_key(event: RoomEvent) -> ValueError:
+    """The error for an event whose idempotency key its room already holds."""
+    return ValueError(
+        f"room {event.room_id!r} already holds an event with idempotency key"
+        f" {event.idempotency_key!r}"
+    )

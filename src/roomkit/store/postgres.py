@@ -1,0 +1,250 @@
+"""PostgresStore: the shared, multi-process store on PostgreSQL (needs ``asyncpg``).
+
+Two ways to start it:
+
+* ``PostgresStore(dsn, schema="roomkit")``: nothing happens until the first call, which
+  creates the connection pool and brings the schema up to date. Handy where the store is
+  built synchronously, e.g. ``RoomKit(store=PostgresStore(dsn))``.
+* ``await PostgresStore.connect(dsn, schema="roomkit")``: the same, done before it
+  returns, so a bad DSN or a refused connection fails at start-up instead of on the
+  first message.
+
+An existing :class:`asyncpg.Pool` may be passed as ``pool=`` instead of a DSN; the store
+then uses it and leaves closing it to its owner. Every table lives in ``schema``
+(created if missing). Schema changes are ordered migrations recorded in
+``<schema>.schema_version`` and applied in one transaction under an advisory lock, so
+several processes starting together migrate once.
+
+Each event is inserted in the transaction that increments its room's counter
+(``UPDATE ... RETURNING``), which makes ``index`` gap-free and unique per room with any
+number of writing processes; a unique partial index on ``(room_id, idempotency_key)``
+refuses a second event with the same key in a room.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import zlib
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+try:
+    import asyncpg
+    from asyncpg.pool import PoolConnectionProxy
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        "PostgresStore needs the asyncpg package; install it with: pip install 'roomkit[postgres]'"
+    ) from exc
+
+from roomkit.models._util import utcnow
+from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
+from roomkit.store._sql.migrations import migrate
+from roomkit.store._sql.postgres_schema import (
+    POSTGRES_STATEMENTS,
+    postgres_fragments,
+    postgres_migrations,
+)
+from roomkit.store._sql.statements import build_statements
+from roomkit.store._sql.store import SQLStore
+
+__all__ = ["PostgresStore"]
+
+logger = logging.getLogger("roomkit.store.postgres")
+
+_SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+class _Runner(SQLConnection):
+    """Runs statements on one connection, turning unique violations into conflicts."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: asyncpg.Pool | PoolConnectionProxy[asyncpg.Record]) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        """Run a statement whose result is not needed."""
+        try:
+            await self._conn.execute(sql, *args)
+        except asyncpg.UniqueViolationError as exc:
+            raise IntegrityConflict(str(exc)) from exc
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        """Run a query and return every row."""
+        try:
+            return list(await self._conn.fetch(sql, *args))
+        except asyncpg.UniqueViolationError as exc:
+            raise IntegrityConflict(str(exc)) from exc
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        """Run a query and return its first row, or ``None``."""
+        try:
+            row: Row | None = await self._conn.fetchrow(sql, *args)
+        except asyncpg.UniqueViolationError as exc:
+            raise IntegrityConflict(str(exc)) from exc
+        return row
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        """Run a query and return the first value of its first row."""
+        try:
+            return await self._conn.fetchval(sql, *args)
+        except asyncpg.UniqueViolationError as exc:
+            raise IntegrityConflict(str(exc)) from exc
+
+
+class _PostgresDriver(SQLDriver):
+    """An asyncpg pool, created (and the schema migrated) on first use."""
+
+    def __init__(
+        self,
+        dsn: str | None,
+        schema: str,
+        pool: asyncpg.Pool | None,
+        min_size: int,
+        max_size: int,
+    ) -> None:
+        self._dsn = dsn
+        self._schema = schema
+        self._prefix = f'"{schema}".'
+        self._pool = pool
+        self._owns_pool = pool is None
+        self._migrated = False
+        self._sizes = (min_size, max_size)
+        self._opening = asyncio.Lock()
+
+    async def _ready(self) -> _Runner:
+        """Return a runner on the pool, creating it and migrating first if needed."""
+        pool = self._pool
+        if pool is None or not self._migrated:
+            pool = await self._open()
+        return _Runner(pool)
+
+    async def open(self) -> None:
+        """Create the pool (unless given one) and migrate the schema, once."""
+        await self._open()
+
+    async def _open(self) -> asyncpg.Pool:
+        async with self._opening:
+            pool = self._pool
+            if pool is None:
+                min_size, max_size = self._sizes
+                pool = await asyncpg.create_pool(self._dsn, min_size=min_size, max_size=max_size)
+                self._pool = pool
+            if not self._migrated:
+                await self._migrate(pool)
+                self._migrated = True
+            return pool
+
+    async def _migrate(self, pool: asyncpg.Pool) -> None:
+        lock_key = zlib.crc32(f"roomkit-schema:{self._schema}".encode())
+        async with pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", lock_key)
+            await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self._schema}"')
+            applied = await migrate(
+                _Runner(conn),
+                postgres_migrations(self._prefix),
+                version_table=f"{self._prefix}schema_version",
+                applied_at=utcnow().isoformat(),
+            )
+        logger.debug("postgres store schema %s ready (applied: %s)", self._schema, applied)
+
+    async def close(self) -> None:
+        """Close the pool if the store created it (a later call creates a new one)."""
+        async with self._opening:
+            pool = self._pool
+            self._migrated = False
+            if pool is not None and self._owns_pool:
+                self._pool = None
+                await pool.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SQLConnection]:
+        """One pooled connection in a transaction, committed unless the body raises."""
+        pool = self._pool
+        if pool is None or not self._migrated:
+            pool = await self._open()
+        async with pool.acquire() as conn, conn.transaction():
+            yield _Runner(conn)
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        """Run one statement on its own."""
+        await (await self._ready()).execute(sql, *args)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        """Run a query and return every row."""
+        return await (await self._ready()).fetch(sql, *args)
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        """Run a query and return its first row, or ``None``."""
+        return await (await self._ready()).fetchrow(sql, *args)
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        """Run a query and return the first value of its first row."""
+        return await (await self._ready()).fetchval(sql, *args)
+
+
+class PostgresStore(SQLStore):
+    """A :class:`~roomkit.store.base.ConversationStore` in a PostgreSQL schema.
+
+    Give either ``dsn`` (the store creates a pool of ``min_pool_size`` to
+    ``max_pool_size`` connections) or an existing ``pool``. ``schema`` must be a plain
+    SQL identifier.
+    """
+
+    def __init__(
+        self,
+        dsn: str | None = None,
+        *,
+        schema: str = "public",
+        pool: asyncpg.Pool | None = None,
+        min_pool_size: int = 1,
+        max_pool_size: int = 10,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        """Prepare a store; the pool and schema are set up on first use."""
+        if (dsn is None) == (pool is None):
+            raise ValueError("give exactly one of dsn and pool")
+        if not _SCHEMA_NAME.fullmatch(schema):
+            raise ValueError(f"schema must be a plain SQL identifier, got {schema!r}")
+        if not 1 <= min_pool_size <= max_pool_size:
+            raise ValueError("need 1 <= min_pool_size <= max_pool_size")
+        self.schema = schema
+        prefix = f'"{schema}".'
+        driver = _PostgresDriver(dsn, schema, pool, min_pool_size, max_pool_size)
+        statements = build_statements(postgres_fragments(prefix), POSTGRES_STATEMENTS)
+        super().__init__(driver, statements, prefix=prefix, clock=clock)
+
+    @classmethod
+    async def connect(
+        cls,
+        dsn: str | None = None,
+        *,
+        schema: str = "public",
+        pool: asyncpg.Pool | None = None,
+        min_pool_size: int = 1,
+        max_pool_size: int = 10,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> PostgresStore:
+        """Create a store, its pool and its schema now, and return it."""
+        store = cls(
+            dsn,
+            schema=schema,
+            pool=pool,
+            min_pool_size=min_pool_size,
+            max_pool_size=max_pool_size,
+            clock=clock,
+        )
+        await store.open()
+        return store
+
+    def __repr__(self) -> str:
+        """Show the schema, never the DSN (it may hold a password)."""
+        return f"PostgresStore(schema={self.schema!r})"
+
+    def _metadata_condition(self, param: int) -> str | None:
+        """Narrow rooms by JSON containment of the metadata filter."""
+        return f"r.data->'metadata' @> CAST(${param} AS JSONB)"

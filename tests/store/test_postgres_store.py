@@ -1,0 +1,83 @@
+"""PostgresStore specifics: construction, pools, schemas and the way it is started."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from roomkit.store.postgres import PostgresStore
+from tests.factories import make_room
+from tests.services import postgres_schema
+
+
+@pytest.mark.parametrize(
+    ("arguments", "problem"),
+    [
+        ({}, "exactly one of dsn and pool"),
+        ({"dsn": "postgresql://x", "schema": "bad-name"}, "plain SQL identifier"),
+        ({"dsn": "postgresql://x", "schema": 'x"; DROP TABLE y; --'}, "plain SQL identifier"),
+        ({"dsn": "postgresql://x", "min_pool_size": 0}, "pool_size"),
+        ({"dsn": "postgresql://x", "min_pool_size": 5, "max_pool_size": 2}, "pool_size"),
+    ],
+)
+def test_bad_arguments_are_refused(arguments: dict[str, object], problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        PostgresStore(**arguments)  # type: ignore[arg-type]
+
+
+def test_repr_never_shows_the_dsn() -> None:
+    store = PostgresStore("postgresql://app:s3cret-pw@db.example/prod", schema="chat")
+
+    assert repr(store) == "PostgresStore(schema='chat')"
+    assert "s3cret-pw" not in repr(store) and "s3cret-pw" not in str(store)
+
+
+async def test_connect_sets_up_the_schema_before_returning() -> None:
+    async with postgres_schema() as (dsn, schema):
+        store = await PostgresStore.connect(dsn, schema=schema, min_pool_size=1, max_pool_size=2)
+        try:
+            conn = await asyncpg.connect(dsn)
+            try:
+                tables = await conn.fetch(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = $1",
+                    schema,
+                )
+            finally:
+                await conn.close()
+        finally:
+            await store.close()
+    assert {row[0] for row in tables} >= {"rooms", "events", "bindings", "schema_version"}
+
+
+async def test_connect_fails_at_once_when_the_server_refuses() -> None:
+    with pytest.raises(OSError):
+        await PostgresStore.connect("postgresql://postgres@127.0.0.1:1/test", schema="nowhere")
+
+
+async def test_a_given_pool_is_used_and_left_open() -> None:
+    async with postgres_schema() as (dsn, schema):
+        pool = await asyncpg.create_pool(dsn, min_size=1, max_size=2)
+        try:
+            store = PostgresStore(pool=pool, schema=schema)
+            await store.create_room(make_room(id="room-1"))
+            await store.close()
+
+            assert await pool.fetchval(f'SELECT id FROM "{schema}".rooms') == "room-1"
+            assert await store.get_room("room-1") is not None
+        finally:
+            await pool.close()
+
+
+async def test_schemas_keep_stores_apart() -> None:
+    async with postgres_schema() as (dsn, first), postgres_schema() as (_, second):
+        one = PostgresStore(dsn, schema=first, max_pool_size=2)
+        two = PostgresStore(dsn, schema=second, max_pool_size=2)
+        try:
+            await one.create_room(make_room(id="room-1"))
+
+            assert await two.get_room("room-1") is None
+            assert await two.list_rooms() == []
+            await two.create_room(make_room(id="room-1"))
+        finally:
+            await one.close()
+            await two.close()

@@ -1,0 +1,129 @@
+"""SQLiteStore specifics: the file, WAL mode, lazy opening, and RoomKit on top of it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from roomkit import InboundMessage, RoomKit, TextContent, WebSocketChannel
+from roomkit.store.sqlite import SQLiteStore
+from tests.factories import make_event, make_room
+
+
+async def test_the_file_is_created_on_first_use_in_wal_mode(tmp_path: Path) -> None:
+    path = tmp_path / "kit.db"
+    store = SQLiteStore(path)
+    assert not path.exists()
+    try:
+        await store.create_room(make_room(id="room-1"))
+    finally:
+        await store.close()
+
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert conn.execute("SELECT id FROM rooms").fetchall() == [("room-1",)]
+
+
+async def test_connect_opens_the_file_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "kit.db"
+    store = await SQLiteStore.connect(str(path), busy_timeout=1.0)
+    try:
+        assert path.exists()
+        assert repr(store) == f"SQLiteStore({str(path)!r})"
+        assert store.path == str(path)
+    finally:
+        await store.close()
+
+
+async def test_an_in_memory_database_works() -> None:
+    store = SQLiteStore(":memory:")
+    try:
+        await store.create_room(make_room(id="room-1"))
+        assert (await store.add_event(make_event())).index == 0
+    finally:
+        await store.close()
+
+
+def test_busy_timeout_must_not_be_negative() -> None:
+    with pytest.raises(ValueError, match="busy_timeout"):
+        SQLiteStore("x.db", busy_timeout=-1)
+
+
+async def test_a_file_that_is_not_a_database_fails_to_open(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.db"
+    path.write_bytes(b"this is not a database" * 100)
+    store = SQLiteStore(path)
+
+    with pytest.raises(sqlite3.DatabaseError):
+        await store.open()
+    await store.close()
+
+
+async def test_a_failed_transaction_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "kit.db")
+    try:
+        await store.create_room(make_room(id="room-1"))
+        with pytest.raises(RuntimeError, match="boom"):
+            async with store._db.transaction() as conn:
+                await conn.execute("UPDATE rooms SET event_count = 42")
+                raise RuntimeError("boom")
+
+        assert await store.get_event_count("room-1") == 0
+    finally:
+        await store.close()
+
+
+async def test_roomkit_runs_on_a_sqlite_file_and_finds_it_again(tmp_path: Path) -> None:
+    path = tmp_path / "roomkit.db"
+    async with RoomKit(store=SQLiteStore(path)) as kit:
+        kit.register_channel(WebSocketChannel("ws-user"))
+        await kit.create_room(room_id="room-1")
+        await kit.attach_channel("room-1", "ws-user")
+        result = await kit.process_inbound(
+            InboundMessage(
+                channel_id="ws-user",
+                sender_id="alice",
+                content=TextContent(body="Hello"),
+                idempotency_key="msg-1",
+            )
+        )
+        again = await kit.process_inbound(
+            InboundMessage(
+                channel_id="ws-user",
+                sender_id="alice",
+                content=TextContent(body="Hello"),
+                idempotency_key="msg-1",
+            )
+        )
+        assert result.event is not None and again.duplicate
+
+    async with RoomKit(store=SQLiteStore(path)) as kit:
+        timeline = await kit.get_timeline("room-1")
+        assert await kit.store.get_event(result.event.id) == timeline[-1]
+    messages = [e for e in timeline if e.content == TextContent(body="Hello")]
+    assert [e.id for e in messages] == [result.event.id]
+    assert [e.index for e in timeline] == list(range(len(timeline)))
+
+
+async def test_a_write_locked_by_another_process_fails_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "kit.db"
+    store = await SQLiteStore.connect(path, busy_timeout=0)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        await store.create_room(make_room(id="room-1"))
+        other.execute("BEGIN IMMEDIATE")
+
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            await store.delete_room("room-1")
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            await store.add_event(make_event())
+        assert await store.get_room("room-1") is not None  # readers carry on (WAL)
+
+        other.execute("ROLLBACK")
+        assert (await store.add_event(make_event())).index == 0
+        assert await store.delete_room("room-1") is True
+    finally:
+        other.close()
+        await store.close()
