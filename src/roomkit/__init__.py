@@ -161,33 +161,121 @@ from roomkit.providers.ai import (
     AIProvider,
     MockAIProvider,
 )
+from roomkit.providers.anthropic import (
+    AnthropicConfig,
+)
 from roomkit.providers.base import (
     TransportProvider,
+)
+from roomkit.providers.elasticemail import (
+    ElasticEmailConfig,
+    parse_elasticemail_inbound,
+    parse_elasticemail_notification,
 )
 from roomkit.providers.email import (
     EmailProvider,
     MockEmailProvider,
+    email_thread_metadata,
+    parse_inbound_email,
+)
+from roomkit.providers.gemini import (
+    GeminiConfig,
 )
 from roomkit.providers.http import (
+    HTTP_SIGNATURE_HEADER,
+    HTTP_TIMESTAMP_HEADER,
     HTTPProvider,
+    HTTPProviderConfig,
     MockHTTPProvider,
+    parse_http_webhook,
+    sign_http_body,
+    signed_headers,
+    verify_http_signature,
 )
 from roomkit.providers.messenger import (
+    MessengerConfig,
     MessengerProvider,
     MockMessengerProvider,
+    parse_messenger_webhook,
+    verify_messenger_challenge,
+    verify_messenger_signature,
+)
+from roomkit.providers.mistral import (
+    MistralConfig,
+)
+from roomkit.providers.openai import (
+    OpenAIConfig,
 )
 from roomkit.providers.rcs import (
     RCS_UNAVAILABLE,
     MockRCSProvider,
     RCSProvider,
 )
+from roomkit.providers.sendgrid import (
+    SendGridConfig,
+    parse_sendgrid_events,
+    parse_sendgrid_inbound,
+    sendgrid_message_id,
+)
+from roomkit.providers.sinch import (
+    SINCH_NONCE_HEADER,
+    SINCH_SIGNATURE_HEADER,
+    SINCH_TIMESTAMP_HEADER,
+    SinchConfig,
+    parse_sinch_webhook,
+    sinch_signed_bytes,
+    sinch_webhook_meta,
+    verify_sinch_signature,
+)
 from roomkit.providers.sms import (
     MockSMSProvider,
+    SegmentInfo,
     SMSProvider,
+    count_segments,
+    extract_sms_meta,
+    normalize_phone,
+)
+from roomkit.providers.telnyx import (
+    TELNYX_API_URL,
+    TelnyxConfig,
+    TelnyxRCSConfig,
+    parse_telnyx_rcs_webhook,
+    parse_telnyx_webhook,
+    telnyx_webhook_meta,
+)
+from roomkit.providers.twilio import (
+    TWILIO_API_URL,
+    TWILIO_CONTENT_URL,
+    TWILIO_SIGNATURE_HEADER,
+    TwilioConfig,
+    TwilioRCSConfig,
+    compute_twilio_signature,
+    parse_twilio_rcs_webhook,
+    parse_twilio_webhook,
+    twilio_webhook_meta,
+    verify_twilio_signature,
+)
+from roomkit.providers.voicemeup import (
+    VOICEMEUP_SEND_PATH,
+    MMSAggregator,
+    MMSTimeoutCallback,
+    Scheduler,
+    TimerHandle,
+    VoiceMeUpConfig,
+    configure_voicemeup_mms,
+    is_voicemeup_mms_part,
+    parse_voicemeup_webhook,
+    voicemeup_mms_aggregator,
+    voicemeup_webhook_meta,
 )
 from roomkit.providers.whatsapp import (
+    MEDIA_URI_PREFIX,
     MockWhatsAppProvider,
+    WhatsAppCloudConfig,
     WhatsAppProvider,
+    parse_whatsapp_webhook,
+    verify_whatsapp_challenge,
+    verify_whatsapp_signature,
 )
 from roomkit.realtime import (
     EphemeralCallback,
@@ -212,7 +300,9 @@ from roomkit.voice import (
     PartialTranscriptionCallback,
     PartialTranscriptionEvent,
     SpeechEndCallback,
+    SpeechEndEvent,
     SpeechStartCallback,
+    SpeechStartEvent,
     STTProvider,
     TranscriptionResult,
     TTSCancelledEvent,
@@ -227,8 +317,35 @@ from roomkit.voice import (
     VoiceSession,
 )
 
-_LAZY: dict[str, str] = {}
-"""Names exported from modules that import an optional dependency."""
+_LAZY: dict[str, str] = {
+    "AnthropicAIProvider": "roomkit.providers.anthropic",
+    "ElasticEmailProvider": "roomkit.providers.elasticemail",
+    "FacebookMessengerProvider": "roomkit.providers.messenger",
+    "GeminiAIProvider": "roomkit.providers.gemini",
+    "MistralAIProvider": "roomkit.providers.mistral",
+    "OpenAIAIProvider": "roomkit.providers.openai",
+    "PostgresStore": "roomkit.store.postgres",
+    "SQLiteStore": "roomkit.store.sqlite",
+    "SendGridProvider": "roomkit.providers.sendgrid",
+    "SinchSMSProvider": "roomkit.providers.sinch",
+    "TELNYX_SIGNATURE_HEADER": "roomkit.providers.telnyx",
+    "TELNYX_TIMESTAMP_HEADER": "roomkit.providers.telnyx",
+    "TelnyxRCSProvider": "roomkit.providers.telnyx",
+    "TelnyxSMSProvider": "roomkit.providers.telnyx",
+    "TelnyxSignatureVerifier": "roomkit.providers.telnyx",
+    "TwilioContentBuilder": "roomkit.providers.twilio",
+    "TwilioRCSProvider": "roomkit.providers.twilio",
+    "TwilioSMSProvider": "roomkit.providers.twilio",
+    "VoiceMeUpSMSProvider": "roomkit.providers.voicemeup",
+    "WebhookHTTPProvider": "roomkit.providers.http",
+    "WhatsAppCloudProvider": "roomkit.providers.whatsapp",
+    "telnyx_content_message": "roomkit.providers.telnyx",
+    "twilio_content_types": "roomkit.providers.twilio",
+    "verify_telnyx_signature": "roomkit.providers.telnyx",
+}
+"""Providers whose modules import an optional dependency: importable by name
+(``from roomkit import TwilioSMSProvider``) but left out of ``__all__`` so that
+``from roomkit import *`` works on an install without extras."""
 
 
 def __getattr__(name: str) -> _Any:
@@ -239,6 +356,11 @@ def __getattr__(name: str) -> _Any:
     value = getattr(_importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    """List the eager names and the optional-dependency providers alike."""
+    return sorted({*globals(), *_LAZY})
 
 
 __all__ = [
@@ -252,6 +374,7 @@ __all__ = [
     "AITool",
     "AIToolCall",
     "Access",
+    "AnthropicConfig",
     "AudioChunk",
     "AudioContent",
     "BargeInCallback",
@@ -281,6 +404,7 @@ __all__ = [
     "DeliveryResult",
     "DeliveryStatus",
     "EMAIL_CAPABILITIES",
+    "ElasticEmailConfig",
     "EmailChannel",
     "EmailProvider",
     "EphemeralCallback",
@@ -294,9 +418,13 @@ __all__ = [
     "EventStatus",
     "EventType",
     "FrameworkEvent",
+    "GeminiConfig",
     "HTTPChannel",
     "HTTPProvider",
+    "HTTPProviderConfig",
     "HTTP_CAPABILITIES",
+    "HTTP_SIGNATURE_HEADER",
+    "HTTP_TIMESTAMP_HEADER",
     "HookEngine",
     "HookError",
     "HookExecution",
@@ -320,11 +448,16 @@ __all__ = [
     "InvalidSignatureError",
     "LocationContent",
     "LockTimeoutError",
+    "MEDIA_URI_PREFIX",
     "MESSENGER_CAPABILITIES",
+    "MMSAggregator",
     "MMSChannel",
+    "MMSTimeoutCallback",
     "MediaContent",
     "MessengerChannel",
+    "MessengerConfig",
     "MessengerProvider",
+    "MistralConfig",
     "MockAIProvider",
     "MockEmailProvider",
     "MockHTTPProvider",
@@ -340,6 +473,7 @@ __all__ = [
     "MockWhatsAppProvider",
     "NotFoundError",
     "Observation",
+    "OpenAIConfig",
     "PartialTranscriptionCallback",
     "PartialTranscriptionEvent",
     "Participant",
@@ -368,33 +502,53 @@ __all__ = [
     "RoomNotFoundError",
     "RoomStatus",
     "RoomTimers",
+    "SINCH_NONCE_HEADER",
+    "SINCH_SIGNATURE_HEADER",
+    "SINCH_TIMESTAMP_HEADER",
     "SMSChannel",
     "SMSProvider",
     "SMS_CAPABILITIES",
     "STTProvider",
+    "Scheduler",
+    "SegmentInfo",
     "SendFn",
+    "SendGridConfig",
+    "SinchConfig",
     "SpeechEndCallback",
+    "SpeechEndEvent",
     "SpeechStartCallback",
+    "SpeechStartEvent",
     "SystemContent",
+    "TELNYX_API_URL",
     "TTSCancelReason",
     "TTSCancelledEvent",
     "TTSProvider",
+    "TWILIO_API_URL",
+    "TWILIO_CONTENT_URL",
+    "TWILIO_SIGNATURE_HEADER",
     "Task",
     "TaskNotFoundError",
     "TaskStatus",
+    "TelnyxConfig",
+    "TelnyxRCSConfig",
     "TemplateContent",
     "TextContent",
+    "TimerHandle",
     "TokenBucketRateLimiter",
     "TranscriptionResult",
     "TransportChannel",
     "TransportProvider",
+    "TwilioConfig",
+    "TwilioRCSConfig",
     "VADAudioLevelCallback",
     "VADAudioLevelEvent",
     "VADSilenceCallback",
     "VADSilenceEvent",
+    "VOICEMEUP_SEND_PATH",
     "VideoContent",
     "VoiceBackend",
     "VoiceCapability",
+    "VoiceMeUpConfig",
     "VoiceNotConfiguredError",
     "VoiceSession",
     "VoiceSessionState",
@@ -405,7 +559,45 @@ __all__ = [
     "WebhookKind",
     "WebhookMeta",
     "WhatsAppChannel",
+    "WhatsAppCloudConfig",
     "WhatsAppProvider",
     "__version__",
+    "compute_twilio_signature",
+    "configure_voicemeup_mms",
+    "count_segments",
+    "email_thread_metadata",
+    "extract_sms_meta",
+    "is_voicemeup_mms_part",
+    "normalize_phone",
+    "parse_elasticemail_inbound",
+    "parse_elasticemail_notification",
+    "parse_http_webhook",
+    "parse_inbound_email",
+    "parse_messenger_webhook",
+    "parse_sendgrid_events",
+    "parse_sendgrid_inbound",
+    "parse_sinch_webhook",
+    "parse_telnyx_rcs_webhook",
+    "parse_telnyx_webhook",
+    "parse_twilio_rcs_webhook",
+    "parse_twilio_webhook",
+    "parse_voicemeup_webhook",
+    "parse_whatsapp_webhook",
     "retry_with_backoff",
+    "sendgrid_message_id",
+    "sign_http_body",
+    "signed_headers",
+    "sinch_signed_bytes",
+    "sinch_webhook_meta",
+    "telnyx_webhook_meta",
+    "twilio_webhook_meta",
+    "verify_http_signature",
+    "verify_messenger_challenge",
+    "verify_messenger_signature",
+    "verify_sinch_signature",
+    "verify_twilio_signature",
+    "verify_whatsapp_challenge",
+    "verify_whatsapp_signature",
+    "voicemeup_mms_aggregator",
+    "voicemeup_webhook_meta",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import subprocess
 import sys
@@ -30,7 +31,7 @@ VAR_KW = "**"
 # parameter names in order (``self`` left out) with their defaults (``REQUIRED`` = none,
 # ``VAR_KW`` = a ``**kwargs`` catch-all).
 EXPECTED: dict[str, list[tuple[str, Any]]] = {
-    "process_inbound": [("message", REQUIRED)],
+    "process_inbound": [("message", REQUIRED), ("room_id", None)],
     "process_webhook": [("meta", REQUIRED), ("channel_id", REQUIRED)],
     "process_delivery_status": [("status", REQUIRED)],
     "register_channel": [("channel", REQUIRED)],
@@ -189,12 +190,25 @@ def test_all_lists_exactly_the_public_names_of_the_package() -> None:
         if not name.startswith("_")
         and not inspect.ismodule(value)
         and name != "annotations"  # the ``from __future__ import annotations`` flag
+        and name not in roomkit._LAZY  # cached here once another test has used it
     }
 
     assert len(roomkit.__all__) == len(set(roomkit.__all__)), "duplicates in __all__"
     assert set(roomkit.__all__) - {"__version__"} == exported
     assert "__version__" in roomkit.__all__
     assert sorted(exported) == sorted(n for n in dir(roomkit) if n in exported)
+
+
+def test_optional_dependency_providers_resolve_lazily_and_stay_out_of_all() -> None:
+    lazy = roomkit._LAZY
+
+    assert lazy, "vendor providers are exported lazily"
+    assert not set(lazy) & set(roomkit.__all__)
+    assert set(lazy) <= set(dir(roomkit))
+    for name, module in lazy.items():  # the dev environment has every extra installed
+        assert getattr(roomkit, name) is getattr(importlib.import_module(module), name)
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = roomkit.Nope  # type: ignore[attr-defined]
 
 
 def test_every_name_in_all_is_importable() -> None:
@@ -270,7 +284,24 @@ async def test_async_context_manager_returns_the_kit() -> None:
 
 # --- importing without extras ----------------------------------------------------------------
 
-OPTIONAL = ("httpx", "anthropic", "openai", "numpy", "twilio", "websockets")
+OPTIONAL = (
+    "httpx",
+    "anthropic",
+    "openai",
+    "google",
+    "mistralai",
+    "numpy",
+    "twilio",
+    "websockets",
+    "nacl",
+    "phonenumbers",
+    "aiosqlite",
+    "asyncpg",
+    "redis",
+    "starlette",
+    "mcp",
+    "cryptography",
+)
 
 
 def test_import_roomkit_needs_no_optional_dependency() -> None:
