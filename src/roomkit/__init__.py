@@ -11,6 +11,11 @@ import importlib as _importlib
 from typing import Any as _Any
 
 from roomkit._version import __version__
+from roomkit.ai_docs import (
+    get_agents_md,
+    get_ai_context,
+    get_llms_txt,
+)
 from roomkit.channels import (
     EMAIL_CAPABILITIES,
     HTTP_CAPABILITIES,
@@ -31,6 +36,9 @@ from roomkit.channels import (
     TransportChannel,
     WebSocketChannel,
     WhatsAppChannel,
+)
+from roomkit.channels.voice import (
+    VoiceChannel,
 )
 from roomkit.core.circuit_breaker import (
     CircuitBreaker,
@@ -316,18 +324,32 @@ from roomkit.voice import (
     VoiceCapability,
     VoiceSession,
 )
+from roomkit.voice.sentences import (
+    SentenceSplitter,
+    split_sentences,
+)
+from roomkit.voice.streaming import (
+    ReplyStream,
+    SentenceFilter,
+    VoiceStreamingProvider,
+)
 
 _LAZY: dict[str, str] = {
     "AnthropicAIProvider": "roomkit.providers.anthropic",
     "ElasticEmailProvider": "roomkit.providers.elasticemail",
+    "EspeakTTSProvider": "roomkit.voice.tts.espeak",
     "FacebookMessengerProvider": "roomkit.providers.messenger",
     "GeminiAIProvider": "roomkit.providers.gemini",
+    "LocalVAD": "roomkit.voice.vad",
     "MistralAIProvider": "roomkit.providers.mistral",
     "OpenAIAIProvider": "roomkit.providers.openai",
+    "PocketSphinxSTTProvider": "roomkit.voice.stt.pocketsphinx",
     "PostgresStore": "roomkit.store.postgres",
     "SQLiteStore": "roomkit.store.sqlite",
     "SendGridProvider": "roomkit.providers.sendgrid",
     "SinchSMSProvider": "roomkit.providers.sinch",
+    "SpeechEnded": "roomkit.voice.vad",
+    "SpeechStarted": "roomkit.voice.vad",
     "TELNYX_SIGNATURE_HEADER": "roomkit.providers.telnyx",
     "TELNYX_TIMESTAMP_HEADER": "roomkit.providers.telnyx",
     "TelnyxRCSProvider": "roomkit.providers.telnyx",
@@ -336,6 +358,7 @@ _LAZY: dict[str, str] = {
     "TwilioContentBuilder": "roomkit.providers.twilio",
     "TwilioRCSProvider": "roomkit.providers.twilio",
     "TwilioSMSProvider": "roomkit.providers.twilio",
+    "VADEvent": "roomkit.voice.vad",
     "VoiceMeUpSMSProvider": "roomkit.providers.voicemeup",
     "WebhookHTTPProvider": "roomkit.providers.http",
     "WhatsAppCloudProvider": "roomkit.providers.whatsapp",
@@ -490,6 +513,7 @@ __all__ = [
     "RateLimit",
     "RealtimeBackend",
     "RecordedSend",
+    "ReplyStream",
     "RetryPolicy",
     "RichContent",
     "Room",
@@ -513,6 +537,8 @@ __all__ = [
     "SegmentInfo",
     "SendFn",
     "SendGridConfig",
+    "SentenceFilter",
+    "SentenceSplitter",
     "SinchConfig",
     "SpeechEndCallback",
     "SpeechEndEvent",
@@ -548,10 +574,12 @@ __all__ = [
     "VideoContent",
     "VoiceBackend",
     "VoiceCapability",
+    "VoiceChannel",
     "VoiceMeUpConfig",
     "VoiceNotConfiguredError",
     "VoiceSession",
     "VoiceSessionState",
+    "VoiceStreamingProvider",
     "WEBSOCKET_CAPABILITIES",
     "WHATSAPP_CAPABILITIES",
     "WebSocketChannel",
@@ -567,6 +595,9 @@ __all__ = [
     "count_segments",
     "email_thread_metadata",
     "extract_sms_meta",
+    "get_agents_md",
+    "get_ai_context",
+    "get_llms_txt",
     "is_voicemeup_mms_part",
     "normalize_phone",
     "parse_elasticemail_inbound",
@@ -589,6 +620,7 @@ __all__ = [
     "signed_headers",
     "sinch_signed_bytes",
     "sinch_webhook_meta",
+    "split_sentences",
     "telnyx_webhook_meta",
     "twilio_webhook_meta",
     "verify_http_signature",
