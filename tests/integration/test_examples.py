@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -38,3 +39,33 @@ def test_every_example_is_run_by_a_test() -> None:
 
     assert EXAMPLES, "the examples directory is not empty"
     assert untested == []
+
+
+def _run(name: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / name), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={k: v for k, v in os.environ.items() if not k.startswith("WHATSAPP_")},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_whatsapp_example_runs_offline_and_records_the_read_receipt() -> None:
+    out = _run("whatsapp_cloud.py")
+
+    assert "X-Hub-Signature-256 checks out" in out
+    assert "(interactive)" in out and "(template)" in out
+    assert "bot: Yes! It also comes in blue and green. [delivery: read]" in out
+
+
+def test_persistent_store_example_keeps_the_room_across_a_restart(tmp_path: Path) -> None:
+    out = _run("persistent_store.py", str(tmp_path / "example.db"))
+
+    assert "reopened room support-7 with 4 events" in out
+    assert "the bot saw 3 messages of history" in out
+    assert "#5 bot: Your blue one ships tomorrow." in out
+    assert (tmp_path / "example.db").exists()
