@@ -11,6 +11,7 @@ Every error the library raises on purpose derives from :class:`RoomKitError`::
     │   ├── ParticipantNotFoundError
     │   ├── IdentityNotFoundError
     │   └── TaskNotFoundError
+    ├── DuplicateEventError           (the room already holds this idempotency key)
     ├── RoomClosedError
     ├── ConfigurationError
     │   └── VoiceNotConfiguredError
@@ -33,6 +34,7 @@ __all__ = [
     "ChannelNotRegisteredError",
     "CircuitOpenError",
     "ConfigurationError",
+    "DuplicateEventError",
     "EventNotFoundError",
     "InvalidPayloadError",
     "InvalidSignatureError",
@@ -85,6 +87,14 @@ class IdentityNotFoundError(NotFoundError):
 
 class TaskNotFoundError(NotFoundError):
     """No task has this id."""
+
+
+class DuplicateEventError(RoomKitError, ValueError):
+    """A store refused an event whose idempotency key its room already holds.
+
+    Stores with a unique index raise it when two processes race past the idempotency
+    check; the inbound pipeline turns it into a duplicate result.
+    """
 
 
 class RoomClosedError(RoomKitError):

@@ -12,7 +12,7 @@ from roomkit.core._channel_ops import ChannelOpsMixin
 from roomkit.core._delivery import DeliveryMixin
 from roomkit.core._identity import IdentityMixin
 from roomkit.core._pipeline import PipelineOutcome
-from roomkit.errors import ProcessTimeoutError
+from roomkit.errors import DuplicateEventError, ProcessTimeoutError
 from roomkit.models._util import replace
 from roomkit.models.channel import ChannelBinding
 from roomkit.models.content import EventContent
@@ -143,7 +143,17 @@ class InboundMixin(ChannelOpsMixin, IdentityMixin, DeliveryMixin):
             context, stopped = await self._identify(message, event, context)
             if stopped is not None:
                 return stopped
-        return await self._run_pipeline(event, context)
+        try:
+            return await self._run_pipeline(event, context)
+        except DuplicateEventError:
+            # Another process stored the same idempotency key first (no shared lock).
+            await self._emit(
+                "duplicate_inbound",
+                room_id=room_id,
+                channel_id=channel.channel_id,
+                data={"idempotency_key": key},
+            )
+            return InboundResult(blocked=True, duplicate=True, reason="duplicate")
 
     @staticmethod
     def _normalise(

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from roomkit.errors import EventNotFoundError, RoomNotFoundError
+from roomkit.errors import DuplicateEventError, EventNotFoundError, RoomNotFoundError
 from roomkit.models._util import replace, utcnow
 from roomkit.models.enums import ChannelType, RoomStatus
 from roomkit.models.event import RoomEvent
@@ -376,9 +376,9 @@ def _json_or_none(wanted: dict[str, Any]) -> str | None:
         return None
 
 
-def _duplicate_key(event: RoomEvent) -> ValueError:
+def _duplicate_key(event: RoomEvent) -> DuplicateEventError:
     """The error for an event whose idempotency key its room already holds."""
-    return ValueError(
+    return DuplicateEventError(
         f"room {event.room_id!r} already holds an event with idempotency key"
         f" {event.idempotency_key!r}"
     )
