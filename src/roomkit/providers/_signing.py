@@ -13,6 +13,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import math
 import time
 from collections.abc import Callable
 
@@ -91,6 +92,6 @@ def check_fresh(
         sent = float(timestamp)
     except (TypeError, ValueError):
         raise InvalidSignatureError("signature timestamp is not a number") from None
-    if abs(now() - sent) > tolerance_seconds:
+    if not math.isfinite(sent) or abs(now() - sent) > tolerance_seconds:
         raise InvalidSignatureError("signature timestamp is outside the allowed window")
     return sent

@@ -161,8 +161,12 @@ def verify_twilio_signature(
     or the already decoded form parameters.
     """
     given = require_header(signature, TWILIO_SIGNATURE_HEADER)
+    try:
+        variants = _url_variants(url)
+    except ValueError:  # a bad host or port (the Host header is the client's)
+        raise InvalidSignatureError("the request URL is malformed") from None
     params = _signed_params(url, payload)
-    for candidate in _url_variants(url):
+    for candidate in variants:
         expected = compute_twilio_signature(auth_token, candidate, params, algorithm)
         if hmac.compare_digest(expected.encode(), given.encode()):
             return
