@@ -1,6 +1,8 @@
 """Glue between RoomKit and the outside world: webhooks, an ASGI app and an MCP server.
 
-This package imports nothing optional. Its sub-modules do:
+This package imports nothing optional. The vendor verifiers of
+``roomkit.integrations.verifiers`` (re-exported here) import pynacl or cryptography only
+when built. The ``asgi`` and ``mcp`` sub-modules do import optional packages:
 
 - ``roomkit.integrations.asgi`` (Starlette; ``pip install 'roomkit[server]'``):
   ``create_app(kit, ...)`` with the REST API, the WebSocket endpoint and webhook routes;
@@ -10,6 +12,17 @@ This package imports nothing optional. Its sub-modules do:
 
 from __future__ import annotations
 
+from roomkit.integrations.verifiers import (
+    ElasticEmailWebhookVerifier,
+    MessengerWebhookVerifier,
+    SendGridEventWebhookVerifier,
+    SendGridInboundWebhookVerifier,
+    SinchWebhookVerifier,
+    TelnyxWebhookVerifier,
+    TwilioWebhookVerifier,
+    VoiceMeUpWebhookVerifier,
+    WhatsAppWebhookVerifier,
+)
 from roomkit.integrations.webhooks import (
     TWIML_EMPTY_REPLY,
     GenericWebhookVerifier,
@@ -20,8 +33,17 @@ from roomkit.integrations.webhooks import (
 
 __all__ = [
     "TWIML_EMPTY_REPLY",
+    "ElasticEmailWebhookVerifier",
     "GenericWebhookVerifier",
+    "MessengerWebhookVerifier",
+    "SendGridEventWebhookVerifier",
+    "SendGridInboundWebhookVerifier",
+    "SinchWebhookVerifier",
+    "TelnyxWebhookVerifier",
+    "TwilioWebhookVerifier",
+    "VoiceMeUpWebhookVerifier",
     "WebhookReply",
     "WebhookVerifier",
+    "WhatsAppWebhookVerifier",
     "hub_challenge",
 ]
