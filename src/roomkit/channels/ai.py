@@ -42,6 +42,7 @@ from roomkit.models.enums import (
 from roomkit.models.event import EventSource, RoomEvent
 from roomkit.models.task import Observation, Task
 from roomkit.providers.ai.base import AIProvider
+from roomkit.telemetry import Telemetry
 
 __all__ = ["DEFAULT_AI_RETRY_POLICY", "AIChannel", "ToolHandler"]
 
@@ -86,7 +87,9 @@ class AIChannel(Channel):
     The request carries what the room's transports can all carry
     (``target_capabilities``, ``target_media_types``); the vendor providers turn limits
     into a short note after the system prompt. Transient provider failures are retried
-    with ``retry_policy``.
+    with ``retry_policy``. With an enabled ``telemetry`` (pass the kit's), each provider
+    call is a ``roomkit.ai.generate`` span carrying the provider, model, finish reason and
+    token usage.
     """
 
     channel_type = ChannelType.AI
@@ -104,6 +107,7 @@ class AIChannel(Channel):
         tool_handlers: Mapping[str, ToolHandler] | None = None,
         max_tool_rounds: int = 5,
         retry_policy: RetryPolicy | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         super().__init__(channel_id)
         if max_context_events < 1:
@@ -119,6 +123,7 @@ class AIChannel(Channel):
         self.retry_policy = retry_policy or DEFAULT_AI_RETRY_POLICY
         self.tool_handlers: dict[str, ToolHandler] = dict(tool_handlers or {})
         self._messages: dict[str, AIMessage | None] = {}
+        self.telemetry = telemetry if telemetry is not None else Telemetry()
 
     def register_tool(self, name: str, handler: ToolHandler) -> None:
         """Run ``handler`` when the model calls the tool ``name`` (replacing any other)."""
@@ -223,6 +228,23 @@ class AIChannel(Channel):
 
     async def _generate(self, ai_context: AIContext) -> AIResponse:
         """Call the provider, retrying transient failures with the retry policy."""
+        if not self.telemetry.enabled:
+            return await self._generate_with_retries(ai_context)
+        attributes = {
+            "roomkit.channel_id": self.channel_id,
+            "roomkit.ai.provider": self.provider.name,
+            "roomkit.ai.model": self.provider.model_name,
+        }
+        with self.telemetry.span("roomkit.ai.generate", attributes) as span:
+            response = await self._generate_with_retries(ai_context)
+            if response.finish_reason is not None:
+                span.set_attribute("roomkit.ai.finish_reason", response.finish_reason)
+            for name, tokens in response.usage.items():
+                span.set_attribute(f"roomkit.ai.usage.{name}", tokens)
+            span.set_attribute("roomkit.ai.tool_calls", len(response.tool_calls))
+            return response
+
+    async def _generate_with_retries(self, ai_context: AIContext) -> AIResponse:
         return await retry_with_backoff(
             lambda: self.provider.generate(ai_context),
             self.retry_policy,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from roomkit.channels.ai import AIChannel
 from roomkit.channels.base import Channel
 from roomkit.channels.websocket import SendFn, WebSocketChannel
 from roomkit.core._helpers import HelpersMixin
@@ -56,6 +57,8 @@ class ChannelOpsMixin(HelpersMixin):
         ):
             raise ConfigurationError(f"a channel with id {channel.channel_id!r} is registered")
         self._channels[channel.channel_id] = channel
+        if isinstance(channel, AIChannel) and not channel.telemetry.enabled:
+            channel.telemetry = self._telemetry  # AI generations join the kit's traces
         # A channel that works with the kit itself (a voice channel runs hooks and feeds
         # transcriptions in) receives it through an optional ``on_register(kit)``.
         attach = getattr(channel, "on_register", None)

@@ -26,6 +26,7 @@ from roomkit.models.room import Room
 from roomkit.models.task import Observation, Task
 from roomkit.realtime.base import RealtimeBackend
 from roomkit.store.base import ConversationStore
+from roomkit.telemetry import Telemetry
 from roomkit.voice.backends.base import VoiceBackend
 from roomkit.voice.stt.base import STTProvider
 from roomkit.voice.tts.base import TTSProvider
@@ -60,6 +61,7 @@ class HelpersMixin:
     _stt: STTProvider | None
     _tts: TTSProvider | None
     _voice: VoiceBackend | None
+    _telemetry: Telemetry
 
     # --- lookups -----------------------------------------------------------------
 

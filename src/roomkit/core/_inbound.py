@@ -28,6 +28,7 @@ from roomkit.models.enums import (
 from roomkit.models.event import EventSource, RoomEvent
 from roomkit.models.room import Room
 from roomkit.models.webhook import WebhookMeta
+from roomkit.telemetry import NOOP_SPAN, SpanHandle
 
 __all__ = ["InboundMixin"]
 
@@ -47,8 +48,39 @@ class InboundMixin(ChannelOpsMixin, IdentityMixin, DeliveryMixin):
         The inbound router picks the room, unless ``room_id`` names it (a client that
         knows its room, such as a WebSocket page); that room must exist and be open.
         """
+        if self._telemetry.enabled:
+            return await self._traced_inbound(message, room_id)
+        return await self._process_inbound(message, room_id, NOOP_SPAN)
+
+    async def _traced_inbound(self, message: InboundMessage, room_id: str | None) -> InboundResult:
+        """Process inside a ``roomkit.process_inbound`` span, counting and timing it."""
+        telemetry = self._telemetry
+        channel = self._channels.get(message.channel_id)
+        channel_type = str(channel.channel_type) if channel is not None else "unknown"
+        attributes = {
+            "roomkit.channel_id": message.channel_id,
+            "roomkit.channel_type": channel_type,
+        }
+        started, outcome = telemetry.now(), "error"
+        try:
+            with telemetry.span("roomkit.process_inbound", attributes) as span:
+                result = await self._process_inbound(message, room_id, span)
+                outcome = _outcome(result)
+                span.set_attribute("roomkit.blocked", result.blocked)
+                span.set_attribute("roomkit.duplicate", result.duplicate)
+                if result.event is not None:
+                    span.set_attribute("roomkit.event_id", result.event.id)
+                return result
+        finally:
+            elapsed_ms = (telemetry.now() - started) * 1000.0
+            telemetry.record_inbound(channel_type, outcome, elapsed_ms)
+
+    async def _process_inbound(
+        self, message: InboundMessage, room_id: str | None, span: SpanHandle
+    ) -> InboundResult:
         channel = self._require_channel(message.channel_id)
         target = room_id if room_id is not None else await self._route(channel, message)
+        span.set_attribute("roomkit.room_id", target)
         outcome = await self._locked(
             target, lambda: self._inbound_locked(channel, message, target)
         )
@@ -228,3 +260,10 @@ class InboundMixin(ChannelOpsMixin, IdentityMixin, DeliveryMixin):
                 stored = await self._store_blocked(event, refusal, f"source channel is {refusal}")
                 return PipelineOutcome(event=stored, blocked=True, reason=refusal)
         return await self._run_pipeline(event, context)
+
+
+def _outcome(result: InboundResult) -> str:
+    """Name what happened to an inbound message, for the metrics."""
+    if result.duplicate:
+        return "duplicate"
+    return "blocked" if result.blocked else "processed"

@@ -9,6 +9,8 @@ from typing import Any
 
 from roomkit._concurrency import run_concurrently
 from roomkit.channels.base import Channel
+from roomkit.core._targets import fallback_target, is_visible
+from roomkit.core._tracing import describe_delivery, span_attributes, traced_on_event
 from roomkit.core.circuit_breaker import CircuitBreaker
 from roomkit.core.rate_limiter import TokenBucketRateLimiter
 from roomkit.core.retry import retry_with_backoff_counted
@@ -20,6 +22,7 @@ from roomkit.models.delivery import DeliveryResult
 from roomkit.models.enums import Access, ChannelCategory, ChannelDirection, EventStatus
 from roomkit.models.event import RoomEvent
 from roomkit.models.task import Observation, Task
+from roomkit.telemetry import Telemetry
 
 __all__ = ["CHAIN_DEPTH_BLOCKER", "BroadcastResult", "EventRouter", "is_visible"]
 
@@ -47,29 +50,16 @@ class BroadcastResult:
     """Channels the broadcast reached (before any fallback)."""
 
 
-def is_visible(visibility: str, binding: ChannelBinding) -> bool:
-    """Return whether an event with ``visibility`` may reach the bound channel.
-
-    ``all`` reaches everyone, ``none`` no one, ``transport`` / ``intelligence`` a
-    category, anything else is a comma-separated list of channel ids.
-    """
-    if visibility == "all":
-        return True
-    if visibility == "none":
-        return False
-    if visibility == "transport":
-        return binding.category == ChannelCategory.TRANSPORT
-    if visibility == "intelligence":
-        return binding.category == ChannelCategory.INTELLIGENCE
-    return binding.channel_id in {part.strip() for part in visibility.split(",")}
-
-
 async def _no_emit(*_: Any, **__: Any) -> None:
     return None
 
 
 class EventRouter:
-    """Delivers events to transport channels and lets intelligence channels react."""
+    """Delivers events to transport channels and lets intelligence channels react.
+
+    With an enabled ``telemetry``, each delivery is a ``roomkit.deliver`` span and each
+    intelligence reaction a ``roomkit.channel.on_event`` span.
+    """
 
     def __init__(
         self,
@@ -80,6 +70,7 @@ class EventRouter:
         rate_limiter: TokenBucketRateLimiter | None = None,
         breaker_factory: Callable[[], CircuitBreaker] = CircuitBreaker,
         emit: EmitFn | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self._channels = channels
         self._transcoder = transcoder
@@ -88,6 +79,7 @@ class EventRouter:
         self._breaker_factory = breaker_factory
         self._breakers: dict[str, CircuitBreaker] = {}
         self._emit = emit or _no_emit
+        self._telemetry = telemetry if telemetry is not None else Telemetry()
 
     def breaker(self, channel_id: str) -> CircuitBreaker:
         """Return the circuit breaker guarding a channel's provider."""
@@ -154,7 +146,10 @@ class EventRouter:
         result: BroadcastResult,
     ) -> None:
         try:
-            output = await channel.on_event(event, binding, context)
+            if self._telemetry.enabled:
+                output = await traced_on_event(self._telemetry, event, binding, channel, context)
+            else:
+                output = await channel.on_event(event, binding, context)
         except Exception as exc:
             await self._channel_failed(event, binding, exc, result)
             return
@@ -232,27 +227,12 @@ class EventRouter:
         context: RoomContext,
         result: BroadcastResult,
     ) -> None:
-        """Deliver once through the binding's ``fallback_channel_id`` (RCS -> SMS, say).
-
-        The fallback channel must be attached to the room (any access but NONE, so a
-        WRITE_ONLY binding can serve as a fallback only) and must not have received the
-        event already.
-        """
-        fallback_id = binding.metadata.get("fallback_channel_id")
-        if not isinstance(fallback_id, str) or fallback_id in result.targeted:
+        """Deliver once through the binding's ``fallback_channel_id`` (RCS -> SMS, say)."""
+        chosen = fallback_target(binding, context, self._channels, result.targeted)
+        if chosen is None:
             return
-        target = context.get_binding(fallback_id)
-        channel = self._channels.get(fallback_id)
-        if (
-            target is None
-            or channel is None
-            or target.access == Access.NONE
-            or target.category != ChannelCategory.TRANSPORT
-        ):
-            logger.warning(
-                "fallback channel %r of %r is unusable", fallback_id, binding.channel_id
-            )
-            return
+        target, channel = chosen
+        fallback_id = target.channel_id
         content = self._transcoder.transcode(event.content, target.capabilities)
         if content is None:
             return
@@ -276,6 +256,23 @@ class EventRouter:
         context: RoomContext,
         result: BroadcastResult,
     ) -> None:
+        if not self._telemetry.enabled:
+            await self._guarded(event, binding, channel, context, result)
+            return
+        attributes = span_attributes(event, binding, channel)
+        with self._telemetry.span("roomkit.deliver", attributes) as span:
+            await self._guarded(event, binding, channel, context, result)
+            describe_delivery(span, binding.channel_id, result)
+
+    async def _guarded(
+        self,
+        event: RoomEvent,
+        binding: ChannelBinding,
+        channel: Channel,
+        context: RoomContext,
+        result: BroadcastResult,
+    ) -> None:
+        """Attempt a delivery and report a change of the channel's circuit state."""
         cid = binding.channel_id
         breaker = self.breaker(cid)
         state = breaker.state

@@ -28,6 +28,7 @@ from roomkit.realtime.base import RealtimeBackend
 from roomkit.realtime.memory import InMemoryRealtime
 from roomkit.store.base import ConversationStore
 from roomkit.store.memory import InMemoryStore
+from roomkit.telemetry import Telemetry
 from roomkit.voice.backends.base import VoiceBackend
 from roomkit.voice.stt.base import STTProvider
 from roomkit.voice.tts.base import TTSProvider
@@ -46,7 +47,8 @@ class RoomKit(InboundMixin, ChannelOpsMixin, RoomLifecycleMixin, HelpersMixin):
     closed on exit. Every collaborator is injectable; the defaults keep everything in
     memory in one process. ``clock`` drives room timers (and the default store);
     ``breaker_factory`` builds each channel's circuit breaker and ``rate_limiter``
-    enforces binding rate limits, so tests can give both a fake clock.
+    enforces binding rate limits, so tests can give both a fake clock. ``telemetry``
+    records spans and metrics (``OpenTelemetryTelemetry``); the default records nothing.
     """
 
     def __init__(
@@ -69,13 +71,15 @@ class RoomKit(InboundMixin, ChannelOpsMixin, RoomLifecycleMixin, HelpersMixin):
         clock: Callable[[], datetime] = utcnow,
         breaker_factory: Callable[[], CircuitBreaker] | None = None,
         rate_limiter: TokenBucketRateLimiter | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         if max_chain_depth < 0:
             raise ValueError("max_chain_depth must be >= 0")
         if identity_timeout <= 0 or process_timeout <= 0:
             raise ValueError("timeouts must be positive")
         self._store = store if store is not None else InMemoryStore(clock=clock)
-        self._hook_engine = HookEngine()
+        self._telemetry = telemetry if telemetry is not None else Telemetry()
+        self._hook_engine = HookEngine(self._telemetry)
         self._channels = {}
         self._inbound_router = inbound_router or DefaultInboundRoomRouter(self._store)
         self._lock_manager = lock_manager or InMemoryLockManager()
@@ -100,6 +104,7 @@ class RoomKit(InboundMixin, ChannelOpsMixin, RoomLifecycleMixin, HelpersMixin):
             rate_limiter=rate_limiter,
             breaker_factory=breaker_factory or CircuitBreaker,
             emit=self._emit,
+            telemetry=self._telemetry,
         )
         self._closed = False
 
@@ -119,6 +124,11 @@ class RoomKit(InboundMixin, ChannelOpsMixin, RoomLifecycleMixin, HelpersMixin):
     def realtime(self) -> RealtimeBackend:
         """The backend carrying ephemeral events (typing, presence, read receipts)."""
         return self._realtime
+
+    @property
+    def telemetry(self) -> Telemetry:
+        """The recorder of spans and metrics (disabled unless one was given)."""
+        return self._telemetry
 
     @property
     def event_router(self) -> EventRouter:

@@ -24,6 +24,7 @@ from roomkit.models.enums import ChannelDirection, ChannelType, HookExecution, H
 from roomkit.models.event import RoomEvent
 from roomkit.models.hook import HookResult, InjectedEvent
 from roomkit.models.task import Observation, Task
+from roomkit.telemetry import Telemetry
 
 __all__ = [
     "HookEngine",
@@ -104,9 +105,13 @@ async def call_hook(fn: HookFn, timeout: float, *args: Any) -> Any:
 
 
 class HookEngine:
-    """Holds global and per-room hooks and runs them for a trigger."""
+    """Holds global and per-room hooks and runs them for a trigger.
 
-    def __init__(self) -> None:
+    With an enabled ``telemetry``, every hook run is recorded as a ``roomkit.hook`` span.
+    """
+
+    def __init__(self, telemetry: Telemetry | None = None) -> None:
+        self._telemetry = telemetry if telemetry is not None else Telemetry()
         self._global: dict[HookTrigger, list[HookRegistration]] = {}
         self._rooms: dict[str, dict[HookTrigger, list[HookRegistration]]] = {}
 
@@ -203,7 +208,7 @@ class HookEngine:
             if not hook.matches(result.event):
                 continue
             try:
-                verdict = await call_hook(hook.fn, hook.timeout, result.event, context)
+                verdict = await self._call(hook, result.event, context)
             except Exception as exc:
                 logger.warning("hook %r failed on %s: %r", hook.name, trigger, exc)
                 result.errors.append(HookError(hook.name, trigger, exc))
@@ -243,13 +248,37 @@ class HookEngine:
                 errors.append(outcome)
         return errors
 
-    @staticmethod
     async def _run_one(
-        hook: HookRegistration, event: Any, context: RoomContext | None, *extra: Any
+        self, hook: HookRegistration, event: Any, context: RoomContext | None, *extra: Any
     ) -> HookError | None:
         try:
-            await call_hook(hook.fn, hook.timeout, event, context, *extra)
+            await self._call(hook, event, context, *extra)
         except Exception as exc:
             logger.warning("hook %r failed on %s: %r", hook.name, hook.trigger, exc)
             return HookError(hook.name, hook.trigger, exc)
         return None
+
+    async def _call(self, hook: HookRegistration, *args: Any) -> Any:
+        """Call one hook, inside a ``roomkit.hook`` span when telemetry is enabled."""
+        if not self._telemetry.enabled:
+            return await call_hook(hook.fn, hook.timeout, *args)
+        attributes = {
+            "roomkit.hook.name": hook.name,
+            "roomkit.hook.trigger": str(hook.trigger),
+            "roomkit.hook.execution": str(hook.execution),
+        }
+        with self._telemetry.span("roomkit.hook", attributes) as span:
+            try:
+                verdict = await call_hook(hook.fn, hook.timeout, *args)
+            except Exception as exc:
+                timed_out = isinstance(exc, TimeoutError)
+                span.set_attribute("roomkit.hook.outcome", "timeout" if timed_out else "error")
+                span.set_attribute("roomkit.hook.timed_out", timed_out)
+                raise
+            if hook.execution is not HookExecution.SYNC:
+                outcome = "completed"
+            else:
+                outcome = verdict.action if isinstance(verdict, HookResult) else "allow"
+            span.set_attribute("roomkit.hook.outcome", outcome)
+            span.set_attribute("roomkit.hook.timed_out", False)
+            return verdict
