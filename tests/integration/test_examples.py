@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from tests.services import POSTGRES_DSN, REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
@@ -69,3 +74,28 @@ def test_persistent_store_example_keeps_the_room_across_a_restart(tmp_path: Path
     assert "the bot saw 3 messages of history" in out
     assert "#5 bot: Your blue one ships tomorrow." in out
     assert (tmp_path / "example.db").exists()
+
+
+def test_multi_process_example_stores_each_message_once_across_two_workers() -> None:
+    env = {
+        **os.environ,
+        "ROOMKIT_EXAMPLE_POSTGRES_DSN": POSTGRES_DSN,
+        "ROOMKIT_EXAMPLE_REDIS_URL": REDIS_URL,
+    }
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "multi_process.py")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+        env=env,
+    )
+
+    assert done.returncode == 0, done.stderr
+    if "example skipped" in done.stdout:
+        if os.environ.get("ROOMKIT_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"PostgreSQL/Redis required but unavailable: {done.stdout.strip()}")
+        pytest.skip(done.stdout.strip())
+    stored = [int(n) for n in re.findall(r"stored (\d+), saw", done.stdout)]
+    assert len(stored) == 2 and sum(stored) == 20  # every message exactly once
+    assert done.stdout.count("indexes gap-free: True") == 2
