@@ -13,14 +13,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from roomkit.errors import ProviderError
 from roomkit.models.delivery import ProviderResult
-from roomkit.models.event import RoomEvent
 from roomkit.providers._http import VendorHTTP
-from roomkit.providers._send_results import failure_from_error
 from roomkit.providers.elasticemail.config import ElasticEmailConfig
-from roomkit.providers.email.base import EmailProvider
-from roomkit.providers.email.compose import OutgoingEmail, prepare_email
+from roomkit.providers.email._vendor import VendorEmailProvider
+from roomkit.providers.email.compose import OutgoingEmail
 
 if TYPE_CHECKING:
     import httpx
@@ -33,7 +30,7 @@ ELASTIC_EMAIL_API = "https://api.elasticemail.com/v4"
 """Base URL of the Elastic Email v4 REST API."""
 
 
-class ElasticEmailProvider(EmailProvider):
+class ElasticEmailProvider(VendorEmailProvider):
     """Sends emails with Elastic Email's transactional endpoint."""
 
     def __init__(
@@ -44,13 +41,15 @@ class ElasticEmailProvider(EmailProvider):
         base_url: str = ELASTIC_EMAIL_API,
         timeout: float = 10.0,
     ) -> None:
-        self._config = config
-        self._http = VendorHTTP(
-            "elasticemail",
-            base_url,
-            timeout=timeout,
-            headers={"X-ElasticEmail-ApiKey": config.api_key.get_secret_value()},
-            http_client=http_client,
+        super().__init__(
+            config,
+            VendorHTTP(
+                "elasticemail",
+                base_url,
+                timeout=timeout,
+                headers={"X-ElasticEmail-ApiKey": config.api_key.get_secret_value()},
+                http_client=http_client,
+            ),
         )
 
     def __repr__(self) -> str:
@@ -61,35 +60,11 @@ class ElasticEmailProvider(EmailProvider):
         """Vendor name used in results and webhooks."""
         return "elasticemail"
 
-    @property
-    def from_address(self) -> str | None:
-        """The configured sender address."""
-        return self._config.from_email
-
-    async def send(
-        self,
-        event: RoomEvent,
-        to: str,
-        from_: str | None = None,
-        subject: str | None = None,
-        **options: Any,
-    ) -> ProviderResult:
-        """Send ``event`` to ``to``; vendor refusals come back as an unsuccessful result."""
-        try:
-            email = prepare_email(
-                event,
-                to,
-                from_=from_ or self._config.from_email,
-                from_name=self._config.from_name,
-                subject=subject,
-                options=options,
-            )
-            answer = await self._http.json(
-                "POST", "/emails/transactional", json=transactional_payload(email)
-            )
-        except ProviderError as exc:
-            logger.warning("Elastic Email refused event %s: %s", event.id, exc.code)
-            return failure_from_error(exc)
+    async def _submit(self, email: OutgoingEmail) -> ProviderResult:
+        """Post the email to ``emails/transactional`` and read the ids it answers."""
+        answer = await self._http.json(
+            "POST", "/emails/transactional", json=transactional_payload(email)
+        )
         answer = answer if isinstance(answer, dict) else {}
         message_id = answer.get("MessageID") or answer.get("TransactionID")
         return ProviderResult(
@@ -101,10 +76,6 @@ class ElasticEmailProvider(EmailProvider):
                 "subject": email.subject,
             },
         )
-
-    async def close(self) -> None:
-        """Close the HTTP client if the provider created it."""
-        await self._http.close()
 
 
 def transactional_payload(email: OutgoingEmail) -> dict[str, Any]:

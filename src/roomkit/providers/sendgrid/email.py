@@ -13,13 +13,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from roomkit.errors import ProviderError
 from roomkit.models.delivery import ProviderResult
-from roomkit.models.event import RoomEvent
 from roomkit.providers._http import VendorHTTP
-from roomkit.providers._send_results import failure_from_error
-from roomkit.providers.email.base import EmailProvider
-from roomkit.providers.email.compose import OutgoingEmail, prepare_email
+from roomkit.providers.email._vendor import VendorEmailProvider
+from roomkit.providers.email.compose import OutgoingEmail
 from roomkit.providers.sendgrid.config import SendGridConfig
 
 if TYPE_CHECKING:
@@ -33,7 +30,7 @@ SENDGRID_API = "https://api.sendgrid.com/v3"
 """Base URL of the SendGrid v3 REST API."""
 
 
-class SendGridProvider(EmailProvider):
+class SendGridProvider(VendorEmailProvider):
     """Sends emails with SendGrid's Mail Send endpoint."""
 
     def __init__(
@@ -44,13 +41,15 @@ class SendGridProvider(EmailProvider):
         base_url: str = SENDGRID_API,
         timeout: float = 10.0,
     ) -> None:
-        self._config = config
-        self._http = VendorHTTP(
-            "sendgrid",
-            base_url,
-            timeout=timeout,
-            headers={"Authorization": f"Bearer {config.api_key.get_secret_value()}"},
-            http_client=http_client,
+        super().__init__(
+            config,
+            VendorHTTP(
+                "sendgrid",
+                base_url,
+                timeout=timeout,
+                headers={"Authorization": f"Bearer {config.api_key.get_secret_value()}"},
+                http_client=http_client,
+            ),
         )
 
     def __repr__(self) -> str:
@@ -61,45 +60,14 @@ class SendGridProvider(EmailProvider):
         """Vendor name used in results and webhooks."""
         return "sendgrid"
 
-    @property
-    def from_address(self) -> str | None:
-        """The configured sender address."""
-        return self._config.from_email
-
-    async def send(
-        self,
-        event: RoomEvent,
-        to: str,
-        from_: str | None = None,
-        subject: str | None = None,
-        **options: Any,
-    ) -> ProviderResult:
-        """Send ``event`` to ``to``; vendor refusals come back as an unsuccessful result."""
-        try:
-            email = prepare_email(
-                event,
-                to,
-                from_=from_ or self._config.from_email,
-                from_name=self._config.from_name,
-                subject=subject,
-                options=options,
-                reply_to=self._config.reply_to,
-            )
-            response = await self._http.request(
-                "POST", "/mail/send", json=mail_send_payload(email)
-            )
-        except ProviderError as exc:
-            logger.warning("SendGrid refused event %s: %s", event.id, exc.code)
-            return failure_from_error(exc)
+    async def _submit(self, email: OutgoingEmail) -> ProviderResult:
+        """Post the email to ``mail/send``; the id comes back in ``X-Message-Id``."""
+        response = await self._http.request("POST", "/mail/send", json=mail_send_payload(email))
         return ProviderResult(
             success=True,
             provider_message_id=response.headers.get("x-message-id"),
             metadata={"email_message_id": email.thread.message_id, "subject": email.subject},
         )
-
-    async def close(self) -> None:
-        """Close the HTTP client if the provider created it."""
-        await self._http.close()
 
 
 def mail_send_payload(email: OutgoingEmail) -> dict[str, Any]:
