@@ -22,8 +22,7 @@ from roomkit.providers._http import VendorHTTP
 from roomkit.providers._send_results import failure_from_error, vendor_failure
 from roomkit.providers.sinch.config import SinchConfig
 from roomkit.providers.sinch.webhook import sinch_webhook_meta, verify_sinch_signature
-from roomkit.providers.sms._outbound import sms_parts
-from roomkit.providers.sms.base import SMSProvider
+from roomkit.providers.sms._vendor import VendorSMSProvider
 
 if TYPE_CHECKING:
     import httpx
@@ -51,7 +50,7 @@ def sinch_batch(sender: str, to: str, text: str, media: list[str]) -> dict[str, 
     return batch
 
 
-class SinchSMSProvider(SMSProvider):
+class SinchSMSProvider(VendorSMSProvider[SinchConfig]):
     """Sends SMS and MMS with Sinch; verifies callbacks with ``webhook_secret``."""
 
     def __init__(
@@ -76,22 +75,10 @@ class SinchSMSProvider(SMSProvider):
     def __repr__(self) -> str:
         return f"SinchSMSProvider(service_plan_id={self._config.service_plan_id!r})"
 
-    @property
-    def from_number(self) -> str | None:
-        """The configured sender number."""
-        return self._config.from_number
-
-    async def send(
-        self, event: RoomEvent, to: str, from_: str | None = None, **options: Any
+    async def _send_sms(
+        self, event: RoomEvent, to: str, from_: str | None, text: str, media: list[str]
     ) -> ProviderResult:
         """Send ``event`` to ``to`` as one Sinch batch."""
-        text, media = sms_parts(event.content)
-        if not text and not media:
-            return vendor_failure(
-                "the event has no text or media to send by SMS",
-                code=None,
-                reason=ErrorCode.INVALID_REQUEST,
-            )
         batch = sinch_batch(from_ or self._config.from_number, to, text, media)
         if self._config.callback_url:
             batch["callback_url"] = self._config.callback_url

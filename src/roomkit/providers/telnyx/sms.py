@@ -7,12 +7,11 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from roomkit.errors import ErrorCode, ProviderError
+from roomkit.errors import ProviderError
 from roomkit.models.delivery import ProviderResult
 from roomkit.models.event import RoomEvent
-from roomkit.providers._send_results import failure_from_error, vendor_failure
-from roomkit.providers.sms._outbound import sms_parts
-from roomkit.providers.sms.base import SMSProvider
+from roomkit.providers._send_results import failure_from_error
+from roomkit.providers.sms._vendor import VendorSMSProvider
 from roomkit.providers.telnyx._common import (
     TelnyxWebhookMixin,
     telnyx_error_code,
@@ -29,7 +28,7 @@ __all__ = ["TelnyxSMSProvider"]
 logger = logging.getLogger("roomkit.providers.telnyx")
 
 
-class TelnyxSMSProvider(TelnyxWebhookMixin, SMSProvider):
+class TelnyxSMSProvider(TelnyxWebhookMixin, VendorSMSProvider[TelnyxConfig]):
     """Sends SMS and MMS with Telnyx; verifies webhooks with the account ``public_key``."""
 
     def __init__(
@@ -50,22 +49,10 @@ class TelnyxSMSProvider(TelnyxWebhookMixin, SMSProvider):
     def __repr__(self) -> str:
         return f"TelnyxSMSProvider(from_number={self._config.from_number!r})"
 
-    @property
-    def from_number(self) -> str | None:
-        """The configured sender number."""
-        return self._config.from_number
-
-    async def send(
-        self, event: RoomEvent, to: str, from_: str | None = None, **options: Any
+    async def _send_sms(
+        self, event: RoomEvent, to: str, from_: str | None, text: str, media: list[str]
     ) -> ProviderResult:
         """Send ``event`` as SMS (MMS when it carries media) to ``to``."""
-        text, media = sms_parts(event.content)
-        if not text and not media:
-            return vendor_failure(
-                "the event has no text or media to send by SMS",
-                code=None,
-                reason=ErrorCode.INVALID_REQUEST,
-            )
         body: dict[str, Any] = {"from": from_ or self._config.from_number, "to": to}
         if text:
             body["text"] = text

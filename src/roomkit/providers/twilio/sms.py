@@ -5,12 +5,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from roomkit.errors import ErrorCode
 from roomkit.models.delivery import ProviderResult
 from roomkit.models.event import RoomEvent
-from roomkit.providers._send_results import vendor_failure
-from roomkit.providers.sms._outbound import sms_parts
-from roomkit.providers.sms.base import SMSProvider
+from roomkit.providers.sms._vendor import VendorSMSProvider
 from roomkit.providers.twilio._messages import TwilioMessages
 from roomkit.providers.twilio._signed import TwilioWebhookMixin
 from roomkit.providers.twilio.config import TwilioConfig
@@ -23,7 +20,7 @@ __all__ = ["TwilioSMSProvider"]
 logger = logging.getLogger("roomkit.providers.twilio")
 
 
-class TwilioSMSProvider(TwilioWebhookMixin, SMSProvider):
+class TwilioSMSProvider(TwilioWebhookMixin, VendorSMSProvider[TwilioConfig]):
     """Sends SMS and MMS with Twilio (form POST to ``Messages.json``, basic auth).
 
     ``parse_webhook`` normalises Twilio's webhooks; ``verify_signature(payload,
@@ -46,22 +43,10 @@ class TwilioSMSProvider(TwilioWebhookMixin, SMSProvider):
     def __repr__(self) -> str:
         return f"TwilioSMSProvider(account_sid={self._config.account_sid!r})"
 
-    @property
-    def from_number(self) -> str | None:
-        """The configured sender number."""
-        return self._config.from_number
-
-    async def send(
-        self, event: RoomEvent, to: str, from_: str | None = None, **options: Any
+    async def _send_sms(
+        self, event: RoomEvent, to: str, from_: str | None, text: str, media: list[str]
     ) -> ProviderResult:
         """Send ``event`` as SMS (or MMS when it carries media) to ``to``."""
-        text, media = sms_parts(event.content)
-        if not text and not media:
-            return vendor_failure(
-                "the event has no text or media to send by SMS",
-                code=None,
-                reason=ErrorCode.INVALID_REQUEST,
-            )
         params: dict[str, Any] = {"To": to}
         if from_ is None and self._config.messaging_service_sid:
             params["MessagingServiceSid"] = self._config.messaging_service_sid

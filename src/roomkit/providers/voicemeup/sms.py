@@ -20,8 +20,7 @@ from roomkit.models.event import RoomEvent
 from roomkit.models.webhook import WebhookMeta
 from roomkit.providers._http import VendorHTTP
 from roomkit.providers._send_results import failure_from_error, vendor_failure
-from roomkit.providers.sms._outbound import sms_parts
-from roomkit.providers.sms.base import SMSProvider
+from roomkit.providers.sms._vendor import VendorSMSProvider
 from roomkit.providers.voicemeup.config import VoiceMeUpConfig
 from roomkit.providers.voicemeup.webhook import voicemeup_webhook_meta
 
@@ -43,7 +42,7 @@ def voicemeup_error_code(body: Any) -> str | None:
     return None if code is None else str(code)
 
 
-class VoiceMeUpSMSProvider(SMSProvider):
+class VoiceMeUpSMSProvider(VendorSMSProvider[VoiceMeUpConfig]):
     """Sends SMS and MMS with VoiceMeUp (see the module docstring for the request)."""
 
     def __init__(
@@ -57,22 +56,10 @@ class VoiceMeUpSMSProvider(SMSProvider):
     def __repr__(self) -> str:
         return f"VoiceMeUpSMSProvider(username={self._config.username!r})"
 
-    @property
-    def from_number(self) -> str | None:
-        """The configured sender number."""
-        return self._config.from_number
-
-    async def send(
-        self, event: RoomEvent, to: str, from_: str | None = None, **options: Any
+    async def _send_sms(
+        self, event: RoomEvent, to: str, from_: str | None, text: str, media: list[str]
     ) -> ProviderResult:
         """Send ``event`` to ``to`` (MMS when it carries media)."""
-        text, media = sms_parts(event.content)
-        if not text and not media:
-            return vendor_failure(
-                "the event has no text or media to send by SMS",
-                code=None,
-                reason=ErrorCode.INVALID_REQUEST,
-            )
         form = {
             "username": self._config.username,
             "auth_token": self._config.auth_token.get_secret_value(),
