@@ -2,46 +2,20 @@
 
 Needs a real key: ``ANTHROPIC_API_KEY=sk-ant-... python examples/anthropic_ai.py``
 (``ANTHROPIC_MODEL`` and ``ANTHROPIC_BASE_URL`` are optional). Without a key the
-script explains how to set one and exits without touching the network.
+script explains how to set one and exits without touching the network. The
+conversation itself is in ``_ai_demo.py``, shared with ``openai_ai.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import sys
-from datetime import UTC, datetime
 
-from roomkit import (
-    AIChannel,
-    AIContext,
-    AIMessage,
-    AITool,
-    AIToolCall,
-    Channel,
-    ChannelCategory,
-    InboundMessage,
-    RoomContext,
-    RoomEvent,
-    RoomKit,
-    TextContent,
-    WebSocketChannel,
-)
-
-CLOCK = AITool(
-    name="current_time",
-    description="The current date and time in UTC, as an ISO 8601 string.",
-    parameters={"type": "object", "properties": {}},
-)
-
-
-async def current_time(call: AIToolCall, context: RoomContext) -> dict[str, str]:
-    """The tool handler: answers the model's call with the time."""
-    return {"utc": datetime.now(UTC).isoformat(timespec="seconds")}
+from _ai_demo import explain_missing_key, run_demo
 
 
 async def main(api_key: str) -> None:
-    """Ask Claude something that needs the tool, then stream a second answer."""
+    """Build the Anthropic provider and run the demo conversation."""
     from roomkit.providers.anthropic import AnthropicAIProvider, AnthropicConfig
 
     config = AnthropicConfig(
@@ -49,48 +23,17 @@ async def main(api_key: str) -> None:
         model=os.environ.get("ANTHROPIC_MODEL", "claude-sonnet-4-20250514"),
         base_url=os.environ.get("ANTHROPIC_BASE_URL"),
     )
-    provider = AnthropicAIProvider(config)
-    async with RoomKit() as kit:
-        kit.register_channel(WebSocketChannel("ws-user"))
-        ai = AIChannel("claude", provider=provider, system_prompt="You are a concise assistant.")
-        ai.register_tool("current_time", current_time)
-        kit.register_channel(ai)
-        room = await kit.create_room(room_id="demo")
-        await kit.attach_channel(room.id, "ws-user")
-        await kit.attach_channel(
-            room.id,
-            "claude",
-            category=ChannelCategory.INTELLIGENCE,
-            metadata={"tools": [CLOCK.model_dump()]},
-        )
-
-        async def browser(connection_id: str, event: RoomEvent) -> None:
-            print(f"claude> {Channel.extract_text(event)}")
-            for done in event.metadata.get("tool_rounds", []):
-                print(f"        (used tools: {[c['name'] for c in done['calls']]})")
-
-        await kit.connect_websocket("ws-user", "browser-1", browser)
-        question = "What time is it in UTC right now?"
-        print(f"user> {question}")
-        await kit.process_inbound(
-            InboundMessage(
-                channel_id="ws-user", sender_id="alice", content=TextContent(body=question)
-            )
-        )
-
-        print("\nStreaming a haiku:")
-        request = AIContext(messages=[AIMessage(role="user", content="A haiku about rooms.")])
-        async for delta in provider.generate_stream(request):
-            print(delta, end="", flush=True)
-        print()
+    await run_demo(AnthropicAIProvider(config), "claude")
 
 
 if __name__ == "__main__":
     key = os.environ.get("ANTHROPIC_API_KEY")
     if not key:
-        print("This example calls the real Anthropic API and needs an API key.")
-        print("Create one at https://console.anthropic.com/ and run:")
-        print("  ANTHROPIC_API_KEY=sk-ant-... python examples/anthropic_ai.py")
-        print("It also needs the SDK: pip install 'roomkit[anthropic]'")
-        sys.exit(0)
-    asyncio.run(main(key))
+        explain_missing_key(
+            "Anthropic",
+            "https://console.anthropic.com/",
+            "ANTHROPIC_API_KEY=sk-ant-... python examples/anthropic_ai.py",
+            "anthropic",
+        )
+    else:
+        asyncio.run(main(key))

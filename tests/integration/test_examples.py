@@ -13,7 +13,7 @@ import pytest
 from tests.services import POSTGRES_DSN, REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if not p.name.startswith("_"))
 
 
 def test_quickstart_prints_the_conversation_and_the_blocked_message() -> None:
