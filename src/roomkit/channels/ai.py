@@ -169,7 +169,7 @@ class AIChannel(Channel):
         """Ask the provider for a reply to ``event`` and return it as a response event."""
         if event.source.channel_id == self.channel_id or event.type is not EventType.MESSAGE:
             return ChannelOutput.empty()
-        if self._to_message(event) is None:
+        if self._cached_message(event) is None:
             logger.debug("Event %s has nothing the model can read; not answering", event.id)
             return ChannelOutput.empty()
         ai_context = self.build_context(event, binding, context)
@@ -277,7 +277,7 @@ class AIChannel(Channel):
         """The newest readable messages (oldest first), ending with ``event``."""
         limit = self.max_context_events
         newest_first: list[AIMessage] = []
-        trigger = self._to_message(event)
+        trigger = self._cached_message(event)
         if trigger is not None:
             newest_first.append(trigger)
         for item in reversed(recent):

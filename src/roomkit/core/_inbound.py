@@ -165,7 +165,8 @@ class InboundMixin(ChannelOpsMixin, IdentityMixin, DeliveryMixin):
                 metadata=channel.binding_metadata_for(message),
             )
             context = await self._build_context(room_id)
-        await self.ensure_participant(room_id, channel.channel_id, message.sender_id)
+        if not _knows(context, message.sender_id, channel.channel_id):
+            await self.ensure_participant(room_id, channel.channel_id, message.sender_id)
         event = self._normalise(await channel.handle_inbound(message, context), message, binding)
         refusal = self._refusal(binding)
         if refusal is not None:
@@ -267,3 +268,10 @@ def _outcome(result: InboundResult) -> str:
     if result.duplicate:
         return "duplicate"
     return "blocked" if result.blocked else "processed"
+
+
+def _knows(context: RoomContext, participant_id: str, channel_id: str) -> bool:
+    """Whether the context already lists the participant as connected via the channel."""
+    return any(
+        p.id == participant_id and channel_id in p.connected_via for p in context.participants
+    )
