@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
-from roomkit.errors import ConfigurationError, ErrorCode, InvalidSignatureError
+from roomkit.errors import ConfigurationError, ErrorCode, InvalidSignatureError, ProviderError
 from roomkit.models.delivery import ProviderResult
 from roomkit.models.webhook import WebhookMeta
 from roomkit.providers._http import VendorHTTP
-from roomkit.providers._send_results import vendor_failure
+from roomkit.providers._send_results import failure_from_error, vendor_failure
 from roomkit.providers.telnyx.webhook import telnyx_webhook_meta
 
 if TYPE_CHECKING:
@@ -19,7 +19,13 @@ if TYPE_CHECKING:
 
     from roomkit.providers.telnyx.signature import TelnyxSignatureVerifier
 
-__all__ = ["TelnyxWebhookMixin", "telnyx_error_code", "telnyx_http", "telnyx_message_result"]
+__all__ = [
+    "TelnyxWebhookMixin",
+    "post_telnyx_message",
+    "telnyx_error_code",
+    "telnyx_http",
+    "telnyx_message_result",
+]
 
 
 def telnyx_http(
@@ -57,6 +63,26 @@ def telnyx_message_result(answer: Any) -> ProviderResult:
     return ProviderResult(
         success=True, provider_message_id=data["id"], metadata={"status": status}
     )
+
+
+async def post_telnyx_message(
+    http: VendorHTTP,
+    path: str,
+    body: dict[str, Any],
+    *,
+    messaging_profile_id: str | None,
+    webhook_url: str | None,
+) -> ProviderResult:
+    """Post a message (SMS or RCS) with the account-wide fields and read Telnyx's answer."""
+    if messaging_profile_id:
+        body["messaging_profile_id"] = messaging_profile_id
+    if webhook_url:
+        body["webhook_url"] = webhook_url
+    try:
+        answer = await http.json("POST", path, json=body)
+    except ProviderError as error:
+        return failure_from_error(error, telnyx_error_code)
+    return telnyx_message_result(answer)
 
 
 class TelnyxWebhookMixin:

@@ -37,16 +37,15 @@ from roomkit.models.content import (
 )
 from roomkit.models.delivery import ProviderResult
 from roomkit.models.event import RoomEvent
-from roomkit.providers._send_results import failure_from_error, vendor_failure
+from roomkit.providers._send_results import vendor_failure
 from roomkit.providers.rcs._fallback import send_with_fallback
 from roomkit.providers.rcs._rich import RCSAction, RCSCard, rcs_actions, rcs_cards
 from roomkit.providers.rcs.base import RCSProvider
 from roomkit.providers.sms.base import SMSProvider
 from roomkit.providers.telnyx._common import (
     TelnyxWebhookMixin,
-    telnyx_error_code,
+    post_telnyx_message,
     telnyx_http,
-    telnyx_message_result,
 )
 from roomkit.providers.telnyx.config import TelnyxRCSConfig
 
@@ -186,15 +185,13 @@ class TelnyxRCSProvider(TelnyxWebhookMixin, RCSProvider):
             "to": to,
             "agent_message": {"content_message": message},
         }
-        if self._config.messaging_profile_id:
-            body["messaging_profile_id"] = self._config.messaging_profile_id
-        if self._config.webhook_url:
-            body["webhook_url"] = self._config.webhook_url
-        try:
-            answer = await self._http.json("POST", "messages/rcs", json=body)
-        except ProviderError as error:
-            return failure_from_error(error, telnyx_error_code)
-        result = telnyx_message_result(answer)
+        result = await post_telnyx_message(
+            self._http,
+            "messages/rcs",
+            body,
+            messaging_profile_id=self._config.messaging_profile_id,
+            webhook_url=self._config.webhook_url,
+        )
         logger.debug("telnyx RCS send of event %s: success=%s", event.id, result.success)
         return result
 

@@ -7,16 +7,13 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from roomkit.errors import ProviderError
 from roomkit.models.delivery import ProviderResult
 from roomkit.models.event import RoomEvent
-from roomkit.providers._send_results import failure_from_error
 from roomkit.providers.sms._vendor import VendorSMSProvider
 from roomkit.providers.telnyx._common import (
     TelnyxWebhookMixin,
-    telnyx_error_code,
+    post_telnyx_message,
     telnyx_http,
-    telnyx_message_result,
 )
 from roomkit.providers.telnyx.config import TelnyxConfig
 
@@ -58,15 +55,13 @@ class TelnyxSMSProvider(TelnyxWebhookMixin, VendorSMSProvider[TelnyxConfig]):
             body["text"] = text
         if media:
             body["media_urls"] = media
-        if self._config.messaging_profile_id:
-            body["messaging_profile_id"] = self._config.messaging_profile_id
-        if self._config.webhook_url:
-            body["webhook_url"] = self._config.webhook_url
-        try:
-            answer = await self._http.json("POST", "messages", json=body)
-        except ProviderError as error:
-            return failure_from_error(error, telnyx_error_code)
-        result = telnyx_message_result(answer)
+        result = await post_telnyx_message(
+            self._http,
+            "messages",
+            body,
+            messaging_profile_id=self._config.messaging_profile_id,
+            webhook_url=self._config.webhook_url,
+        )
         logger.debug("telnyx send of event %s: success=%s", event.id, result.success)
         return result
 
