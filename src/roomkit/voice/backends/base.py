@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator
 from typing import Any
 
+from roomkit.voice._callbacks import call_each
 from roomkit.voice.base import (
     AudioChunk,
     BargeInCallback,
@@ -122,18 +123,19 @@ class VoiceBackend(ABC):
 
     async def _fire_speech_start(self, session: VoiceSession) -> None:
         """Call every speech-start callback."""
-        await _call_each("speech_start", self._speech_start_callbacks, session)
+        await call_each(logger, "voice speech_start", self._speech_start_callbacks, session)
 
     async def _fire_speech_end(self, session: VoiceSession, audio: bytes) -> None:
         """Call every speech-end callback with the utterance's audio."""
-        await _call_each("speech_end", self._speech_end_callbacks, session, audio)
+        await call_each(logger, "voice speech_end", self._speech_end_callbacks, session, audio)
 
     async def _fire_partial_transcription(
         self, session: VoiceSession, text: str, confidence: float, is_stable: bool
     ) -> None:
         """Call every partial-transcription callback."""
-        await _call_each(
-            "partial_transcription",
+        await call_each(
+            logger,
+            "voice partial_transcription",
             self._partial_transcription_callbacks,
             session,
             text,
@@ -143,27 +145,23 @@ class VoiceBackend(ABC):
 
     async def _fire_vad_silence(self, session: VoiceSession, silence_duration_ms: int) -> None:
         """Call every VAD-silence callback."""
-        await _call_each("vad_silence", self._vad_silence_callbacks, session, silence_duration_ms)
+        await call_each(
+            logger, "voice vad_silence", self._vad_silence_callbacks, session, silence_duration_ms
+        )
 
     async def _fire_vad_audio_level(
         self, session: VoiceSession, level_db: float, is_speech: bool
     ) -> None:
         """Call every audio-level callback."""
-        await _call_each(
-            "vad_audio_level", self._vad_audio_level_callbacks, session, level_db, is_speech
+        await call_each(
+            logger,
+            "voice vad_audio_level",
+            self._vad_audio_level_callbacks,
+            session,
+            level_db,
+            is_speech,
         )
 
     async def _fire_barge_in(self, session: VoiceSession) -> None:
         """Call every barge-in callback."""
-        await _call_each("barge_in", self._barge_in_callbacks, session)
-
-
-async def _call_each(
-    kind: str, callbacks: Sequence[Callable[..., Awaitable[None]]], *args: Any
-) -> None:
-    """Await each callback in turn; log a failing one and go on with the rest."""
-    for callback in list(callbacks):
-        try:
-            await callback(*args)
-        except Exception:
-            logger.exception("voice %s callback %r failed", kind, callback)
+        await call_each(logger, "voice barge_in", self._barge_in_callbacks, session)
