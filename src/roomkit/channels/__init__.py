@@ -18,6 +18,7 @@ from roomkit.channels.capabilities import (
     WEBSOCKET_CAPABILITIES,
     WHATSAPP_CAPABILITIES,
 )
+from roomkit.channels.realtime_voice import RealtimeToolHandler, RealtimeVoiceChannel
 from roomkit.channels.transport import TransportChannel
 from roomkit.channels.websocket import SendFn, WebSocketChannel
 from roomkit.models.enums import ChannelType
@@ -43,6 +44,8 @@ __all__ = [
     "MMSChannel",
     "MessengerChannel",
     "RCSChannel",
+    "RealtimeToolHandler",
+    "RealtimeVoiceChannel",
     "SMSChannel",
     "SendFn",
     "TransportChannel",
