@@ -1,9 +1,10 @@
 """A real WebSocket server on 127.0.0.1 for the streaming speech-vendor tests.
 
-Import as ``from vendor_ws_server import ...`` (``tests/voice`` is on the path). The
-server checks one auth header during the handshake (answering HTTP 401 like the vendors
-do), records every handshake and every frame it receives, and runs a scripted handler
-that plays the vendor's side of the protocol.
+Import as ``from vendor_ws_server import ...`` (``tests/voice`` is on the path) or as
+``tests.voice.vendor_ws_server`` from other test directories. The server checks one
+auth header during the handshake (answering HTTP 401 like the vendors do, or the
+``refusal_status`` and body given), records every handshake and every frame it
+receives, and runs a scripted handler that plays the vendor's side of the protocol.
 """
 
 from __future__ import annotations
@@ -38,9 +39,18 @@ def fixture_json(vendor: str, name: str) -> Any:
 class LoopbackWS:
     """Serves ``script`` on a free loopback port while used as ``async with``."""
 
-    def __init__(self, script: Script, *, auth_header: str, auth_value: str) -> None:
+    def __init__(
+        self,
+        script: Script,
+        *,
+        auth_header: str,
+        auth_value: str,
+        refusal_status: int = HTTPStatus.UNAUTHORIZED,
+        refusal_body: str = "Invalid credentials.\n",
+    ) -> None:
         self._script = script
         self._auth = (auth_header, auth_value)
+        self._refusal = (refusal_status, refusal_body)
         self.handshakes: list[Request] = []
         self.frames: list[str | bytes] = []
         self.done = asyncio.Event()
@@ -91,7 +101,8 @@ class LoopbackWS:
         self.handshakes.append(request)
         header, value = self._auth
         if request.headers.get(header) != value:
-            return connection.respond(HTTPStatus.UNAUTHORIZED, "Invalid credentials.\n")
+            status, body = self._refusal
+            return connection.respond(status, body)
         return None
 
     async def _handle(self, connection: ServerConnection) -> None:
