@@ -10,8 +10,8 @@
   use :class:`Resampler` for a live stream so chunk boundaries leave no clicks.
 
 numpy is used instead of the standard library's ``audioop``, which warns on 3.12 and
-is gone in 3.13. numpy is an optional dependency (extras ``voice-local`` and
-``fastrtc``), imported when this module is.
+is gone in 3.13. numpy is an optional dependency (extras ``voice-local``,
+``fastrtc``, ``openai-realtime`` and ``gemini-live``), imported when this module is.
 """
 
 from __future__ import annotations
