@@ -3,8 +3,10 @@
 :class:`RealtimeMedia` forwards the client's audio to the provider and the model's audio
 to the client, tracks whether the model is answering, and when the provider's VAD hears
 the participant over the model, clears the client's queued audio, cuts the response
-(unless the vendor does it itself, see ``RealtimeVoiceProvider.interrupts_on_speech``)
-and tells the client. It only serves the sessions found in the channel's ``links``.
+(unless the vendor does it itself in that session, see
+``RealtimeVoiceProvider.interrupts_on_speech_for``) and tells the client. It only serves
+the sessions found in the channel's ``links``; client audio reaching a session that is
+not ACTIVE (still connecting, or being reconnected) is dropped.
 """
 
 from __future__ import annotations
@@ -72,7 +74,7 @@ class RealtimeMedia:
         session = link.session
         link.speaking = False
         await attempt(self._transport.clear_audio(session), "clearing audio", session)
-        if explicit or not self._provider.interrupts_on_speech:
+        if explicit or not self._provider.interrupts_on_speech_for(session):
             await attempt(self._provider.interrupt(session), "interrupting the model", session)
         await self.tell(session, {"type": "interrupted"})
         await self._emit("realtime_interrupted", session, explicit=explicit)
@@ -96,20 +98,21 @@ class RealtimeMedia:
     async def _on_model_audio(self, session: RealtimeSession, audio: bytes) -> None:
         link = self._links.get(session.id)
         if link is not None:
-            await self._set_speaking(link, True)
+            await self.set_speaking(link, True)
             await attempt(self._transport.send_audio(session, audio), "playing audio", session)
 
     async def _on_response_start(self, session: RealtimeSession) -> None:
         link = self._links.get(session.id)
         if link is not None:
-            await self._set_speaking(link, True)
+            await self.set_speaking(link, True)
 
     async def _on_response_end(self, session: RealtimeSession) -> None:
         link = self._links.get(session.id)
         if link is not None:
-            await self._set_speaking(link, False)
+            await self.set_speaking(link, False)
 
-    async def _set_speaking(self, link: SessionLink, speaking: bool) -> None:
+    async def set_speaking(self, link: SessionLink, speaking: bool) -> None:
+        """Record whether the model is answering and tell the client when that changes."""
         if link.speaking is not speaking:
             link.speaking = speaking
             await self.tell(link.session, {"type": "speaking", "speaking": speaking})

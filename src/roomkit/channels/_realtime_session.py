@@ -1,10 +1,11 @@
 """What the realtime voice channel keeps per live session, and how a session is configured.
 
 A :class:`SessionLink` pairs a :class:`RealtimeSession` with the state the channel needs
-(is the model speaking?) and a :class:`RoomWriter` that puts the session's transcripts
-into the room one after another, in the order the provider reported them, without
-holding up the provider's event loop. :class:`ConnectOptions` are the settings a
-session is opened with: the channel's, overridden per room by the binding metadata.
+(is the model speaking? is it being reconnected?), the :class:`ConnectOptions` it was
+opened with (a reconnect reuses them) and a :class:`RoomWriter` that puts the session's
+transcripts into the room one after another, in the order the provider reported them,
+without holding up the provider's event loop. :class:`ConnectOptions` are the channel's
+settings, overridden per room by the binding metadata.
 """
 
 from __future__ import annotations
@@ -77,10 +78,31 @@ class SessionLink:
 
     session: RealtimeSession
     writer: RoomWriter
+    options: ConnectOptions
+    """The settings the provider session was opened with (and is reopened with)."""
     speaking: bool = False
     """Whether the model is answering (between response start/first audio and response end)."""
     audio_failed: bool = False
     """Whether forwarding client audio to the provider failed already (logged once)."""
+    ending: bool = False
+    """The session is being ended: the provider losing it must not reconnect it."""
+    recovery: asyncio.Task[None] | None = None
+    """The reconnect of the provider session under way, if any."""
+    reconnect_attempts_used: int = 0
+    """Tries spent by the reconnects since the session last stayed up long enough."""
+    reconnected_at: float | None = None
+    """Monotonic time of the last successful reconnect (``None``: never reconnected)."""
+
+    async def stop_recovery(self) -> None:
+        """Mark the session as ending and cancel (and await) a reconnect under way.
+
+        Called from the reconnect task itself, it leaves that task running.
+        """
+        self.ending = True
+        recovery, self.recovery = self.recovery, None
+        if recovery is not None and recovery is not asyncio.current_task():
+            recovery.cancel()
+            await asyncio.gather(recovery, return_exceptions=True)
 
 
 @dataclass(frozen=True)

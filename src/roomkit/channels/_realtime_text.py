@@ -1,5 +1,10 @@
 """Text crossing a realtime voice session: room messages into the model, transcripts out.
 
+:class:`TranscriptRouter` sends every transcript of a session to its client; a final
+one of the participant goes through ``kit.process_inbound`` and one of the model is put
+into the room with ``kit.send_event``, through the session's :class:`RoomWriter`, so in
+the order the provider reported them.
+
 A text message of another channel is shown to the ``ON_REALTIME_TEXT_INJECTED`` sync
 hooks as a copy of its room event whose metadata also holds ``realtime_session_id``
 (the session about to receive it) and ``realtime_role`` (``"user"``). A hook may block
@@ -10,7 +15,10 @@ final transcripts enter the room as inbound messages carrying ``realtime_session
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
+from roomkit.channels._realtime_session import SessionLink
 from roomkit.channels.base import content_text
 from roomkit.models.content import TextContent
 from roomkit.models.context import RoomContext
@@ -20,7 +28,17 @@ from roomkit.models.event import RoomEvent
 from roomkit.voice._hooks import VoiceHooks
 from roomkit.voice.realtime.base import RealtimeRole, RealtimeSession
 
-__all__ = ["ROLE_KEY", "SESSION_KEY", "participant_message", "text_to_inject"]
+if TYPE_CHECKING:
+    from roomkit.core.framework import RoomKit
+
+__all__ = [
+    "ROLE_KEY",
+    "SESSION_KEY",
+    "TellFn",
+    "TranscriptRouter",
+    "participant_message",
+    "text_to_inject",
+]
 
 logger = logging.getLogger("roomkit.channels.realtime_voice")
 
@@ -29,6 +47,9 @@ SESSION_KEY = "realtime_session_id"
 
 ROLE_KEY = "realtime_role"
 """Metadata key of the role an injected text takes in the model's conversation."""
+
+TellFn = Callable[[RealtimeSession, dict[str, Any]], Awaitable[None]]
+"""Sends a JSON message to a session's client: ``await tell(session, message)``."""
 
 
 async def text_to_inject(
@@ -63,3 +84,44 @@ def participant_message(channel_id: str, session: RealtimeSession, text: str) ->
         content=TextContent(body=text),
         metadata={SESSION_KEY: session.id},
     )
+
+
+class TranscriptRouter:
+    """Routes the transcripts of a realtime voice channel's live sessions."""
+
+    def __init__(self, channel_id: str, links: Mapping[str, SessionLink], tell: TellFn) -> None:
+        self._channel_id = channel_id
+        self._links = links
+        self._tell = tell
+
+    async def route(
+        self,
+        session: RealtimeSession,
+        text: str,
+        role: RealtimeRole,
+        is_final: bool,
+        kit: RoomKit | None,
+    ) -> None:
+        """Send a transcript to the client and, when final, into the room through ``kit``.
+
+        With ``kit=None`` (no kit, or transcription events turned off) nothing enters the
+        room. A blank final transcript is dropped.
+        """
+        link = self._links.get(session.id)
+        if link is None:
+            return
+        if is_final:
+            text = text.strip()
+            if not text:
+                return
+        await self._tell(
+            session, {"type": "transcript", "role": role, "text": text, "final": is_final}
+        )
+        if not is_final or kit is None:
+            return
+        if role == "user":
+            message = participant_message(self._channel_id, session, text)
+            link.writer.put(lambda: kit.process_inbound(message, room_id=session.room_id))
+        else:
+            content = TextContent(body=text)
+            link.writer.put(lambda: kit.send_event(session.room_id, self._channel_id, content))

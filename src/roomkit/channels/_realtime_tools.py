@@ -9,26 +9,31 @@ returning ``HookResult.modify`` with a copy whose ``metadata["tool_result"]`` is
 change ``tool_arguments`` for the handler; ``HookResult.block`` refuses the call. A
 call no hook answered goes to the channel's ``tool_handler``; without one, or when the
 handler raises, the model receives a JSON ``{"error": ...}`` result.
+:class:`ToolCallRunner` submits the result and emits ``realtime_tool_call``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from roomkit.channels._ai_tools import encode_result
+from roomkit.channels._realtime_media import EmitFn, attempt
+from roomkit.channels._realtime_session import SessionLink
 from roomkit.models.content import SystemContent
 from roomkit.models.enums import ChannelDirection, ChannelType, EventType, HookTrigger
 from roomkit.models.event import EventSource, RoomEvent
 from roomkit.voice._hooks import VoiceHooks
 from roomkit.voice.realtime.base import RealtimeSession
+from roomkit.voice.realtime.provider import RealtimeVoiceProvider
 
 __all__ = [
     "TOOL_RESULT_KEY",
     "RealtimeToolHandler",
     "ToolAnswer",
+    "ToolCallRunner",
     "answer_tool_call",
     "tool_call_event",
 ]
@@ -129,3 +134,52 @@ async def answer_tool_call(
         logger.debug("realtime tool %r error: %s", name, exc)
         return ToolAnswer(_error(f"{type(exc).__name__}: {exc}"), "handler", True)
     return ToolAnswer(_encode(value), "handler")
+
+
+class ToolCallRunner:
+    """Answers the tool calls of a realtime voice channel's live sessions."""
+
+    def __init__(
+        self,
+        channel_id: str,
+        provider: RealtimeVoiceProvider,
+        links: Mapping[str, SessionLink],
+        *,
+        emit: EmitFn,
+    ) -> None:
+        self._channel_id = channel_id
+        self._provider = provider
+        self._links = links
+        self._emit = emit
+
+    async def run(
+        self,
+        session: RealtimeSession,
+        call_id: str,
+        name: str,
+        arguments: dict[str, Any],
+        *,
+        hooks: VoiceHooks | None,
+        handler: RealtimeToolHandler | None,
+    ) -> None:
+        """Answer one call, submit the result and emit ``realtime_tool_call``.
+
+        The result is dropped if the session ended while the call was being answered.
+        """
+        call = tool_call_event(
+            self._channel_id, self._provider.name, session, call_id, name, arguments
+        )
+        answer = await answer_tool_call(call, session, hooks=hooks, handler=handler)
+        if session.id not in self._links:
+            logger.debug("realtime session %s ended before tool %r answered", session.id, name)
+            return
+        submit = self._provider.submit_tool_result(session, call_id, answer.result)
+        await attempt(submit, "submitting a tool result", session)
+        await self._emit(
+            "realtime_tool_call",
+            session,
+            call_id=call_id,
+            name=name,
+            answered_by=answer.source,
+            is_error=answer.is_error,
+        )

@@ -2,36 +2,40 @@
 
 Audio passes straight between the client (a :class:`RealtimeAudioTransport`) and the
 model (a :class:`RealtimeVoiceProvider`, whose own VAD hears the participant); talking
-over the model cuts it (:mod:`roomkit.channels._realtime_media`). Partial transcripts only
-go to the client; a final one of the participant goes through ``kit.process_inbound``
-and one of the model is put into the room with ``kit.send_event``, in the order the
-provider reported them, never back to the session they came from. Text messages of other
-channels reach the model through ``ON_REALTIME_TEXT_INJECTED`` hooks
+over the model cuts it (:mod:`roomkit.channels._realtime_media`). Transcripts go to the
+client, final ones into the room, and text of other channels to the model
 (:mod:`roomkit.channels._realtime_text`); tool calls are answered by
 ``ON_REALTIME_TOOL_CALL`` hooks or the ``tool_handler``
-(:mod:`roomkit.channels._realtime_tools`). The JSON messages sent to the client and the
-framework events (``realtime_session_started``, ``realtime_session_ended``,
-``realtime_interrupted``, ``realtime_text_injected``, ``realtime_tool_call``,
-``realtime_error``) are listed in the realtime voice guide.
+(:mod:`roomkit.channels._realtime_tools`); a session the provider drops while the client
+is still there is reopened with backoff (:mod:`roomkit.channels._realtime_reconnect`).
+The messages sent to the client and the framework events (``realtime_session_*``,
+``realtime_reconnect*``, ``realtime_interrupted``, ``realtime_text_injected``,
+``realtime_tool_call``, ``realtime_error``) are listed in the realtime voice guide.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
 from roomkit.channels._inbound import inbound_event
 from roomkit.channels._realtime_media import RealtimeMedia, attempt
+from roomkit.channels._realtime_reconnect import (
+    MonotonicFn,
+    Reconnector,
+    SleepFn,
+    reconnect_policy,
+)
 from roomkit.channels._realtime_session import ConnectOptions, RoomWriter, SessionLink
-from roomkit.channels._realtime_text import participant_message, text_to_inject
-from roomkit.channels._realtime_tools import RealtimeToolHandler, answer_tool_call, tool_call_event
+from roomkit.channels._realtime_text import TranscriptRouter, text_to_inject
+from roomkit.channels._realtime_tools import RealtimeToolHandler, ToolCallRunner
 from roomkit.channels.base import Channel, content_text
 from roomkit.errors import ConfigurationError, RoomClosedError
 from roomkit.models.ai import AITool
 from roomkit.models.channel import ChannelBinding, ChannelCapabilities, ChannelOutput
-from roomkit.models.content import TextContent
 from roomkit.models.context import RoomContext
 from roomkit.models.delivery import InboundMessage
 from roomkit.models.enums import (
@@ -57,7 +61,13 @@ logger = logging.getLogger("roomkit.channels.realtime_voice")
 
 
 class RealtimeVoiceChannel(Channel):
-    """Speech-to-speech conversations (a realtime provider and an audio transport) in rooms."""
+    """Speech-to-speech conversations (a realtime provider and an audio transport) in rooms.
+
+    A session the provider loses while its client is connected is reconnected up to
+    ``reconnect_attempts`` times (0 ends it at once), waiting ``reconnect_base_delay``
+    seconds doubled at each try, at most ``reconnect_max_delay``, through ``sleep``; the
+    tries are one budget until a reopened session stays up 30 s (read from ``clock``).
+    """
 
     channel_type = ChannelType.VOICE
     category = ChannelCategory.TRANSPORT
@@ -78,10 +88,16 @@ class RealtimeVoiceChannel(Channel):
         server_vad: bool = True,
         emit_transcription_events: bool = True,
         tool_handler: RealtimeToolHandler | None = None,
+        reconnect_attempts: int = 3,
+        reconnect_base_delay: float = 0.5,
+        reconnect_max_delay: float = 8.0,
+        sleep: SleepFn = asyncio.sleep,
+        clock: MonotonicFn = time.monotonic,
     ) -> None:
         super().__init__(channel_id)
         if input_sample_rate <= 0 or output_sample_rate <= 0:
             raise ConfigurationError("sample rates must be positive")
+        policy = reconnect_policy(reconnect_attempts, reconnect_base_delay, reconnect_max_delay)
         self.provider = provider
         self.transport = transport
         self.system_prompt = system_prompt
@@ -100,6 +116,11 @@ class RealtimeVoiceChannel(Channel):
         self._media = RealtimeMedia(
             provider, transport, self._links, emit=self._emit, provider_lost=self._provider_lost
         )
+        self._reconnector = Reconnector(
+            provider, self._media, policy, emit=self._emit, sleep=sleep, clock=clock
+        )
+        self._transcripts = TranscriptRouter(channel_id, self._links, self._media.tell)
+        self._tool_calls = ToolCallRunner(channel_id, provider, self._links, emit=self._emit)
         provider.on_transcription(self._on_transcription)
         provider.on_tool_call(self._on_tool_call)
         provider.on_error(self._on_error)
@@ -158,7 +179,7 @@ class RealtimeVoiceChannel(Channel):
             channel_id=self.channel_id,
             metadata={**rates, **(metadata or {})},
         )
-        link = self._links[session.id] = SessionLink(session, RoomWriter(session.id))
+        link = self._links[session.id] = SessionLink(session, RoomWriter(session.id), options)
         try:
             await self.transport.accept(session, connection)
             await options.connect(self.provider, session)
@@ -211,12 +232,13 @@ class RealtimeVoiceChannel(Channel):
         return True
 
     async def _finish(
-        self, link: SessionLink, reason: str, *, drain: bool, announce: bool = True
+        self, link: SessionLink, reason: str, *, drain: bool, announce: bool = True, **details: Any
     ) -> None:
-        """Forget the session, close both sides, then flush or drop its room writes."""
+        """Forget the session, stop its reconnect, close both sides, flush or drop its writes."""
         session = link.session
         if self._links.pop(session.id, None) is None:
             return  # already finished
+        await link.stop_recovery()
         session.state = RealtimeSessionState.ENDED
         await attempt(self.provider.disconnect(session), "disconnecting the provider", session)
         await attempt(self.transport.disconnect(session), "disconnecting the client", session)
@@ -224,7 +246,7 @@ class RealtimeVoiceChannel(Channel):
             await link.writer.drain()
         await link.writer.stop()
         if announce:
-            await self._emit("realtime_session_ended", session, reason=reason)
+            await self._emit("realtime_session_ended", session, reason=reason, **details)
 
     # --- Channel contract --------------------------------------------------------------
 
@@ -304,33 +326,8 @@ class RealtimeVoiceChannel(Channel):
     async def _on_transcription(
         self, session: RealtimeSession, text: str, role: RealtimeRole, is_final: bool
     ) -> None:
-        link = self._links.get(session.id)
-        if link is None:
-            return
-        if is_final:
-            text = text.strip()
-            if not text:
-                return
-        await self._media.tell(
-            session, {"type": "transcript", "role": role, "text": text, "final": is_final}
-        )
-        if not is_final or not self.emit_transcription_events or self._kit is None:
-            return
-        if role == "user":
-            link.writer.put(lambda: self._participant_said(session, text))
-        else:
-            link.writer.put(lambda: self._model_said(session, text))
-
-    async def _participant_said(self, session: RealtimeSession, text: str) -> None:
-        """A final transcript of the participant goes through the inbound pipeline."""
-        message = participant_message(self.channel_id, session, text)
-        await self._require_kit().process_inbound(message, room_id=session.room_id)
-
-    async def _model_said(self, session: RealtimeSession, text: str) -> None:
-        """A final transcript of the model is put into the room as this channel's event."""
-        await self._require_kit().send_event(
-            session.room_id, self.channel_id, TextContent(body=text)
-        )
+        kit = self._kit if self.emit_transcription_events else None
+        await self._transcripts.route(session, text, role, is_final, kit)
 
     # --- tools and errors -------------------------------------------------------------
 
@@ -338,30 +335,10 @@ class RealtimeVoiceChannel(Channel):
         self, session: RealtimeSession, call_id: str, name: str, arguments: dict[str, Any]
     ) -> None:
         if session.id in self._links:
-            self._spawn(self._answer_tool_call(session, call_id, name, arguments))
-
-    async def _answer_tool_call(
-        self, session: RealtimeSession, call_id: str, name: str, arguments: dict[str, Any]
-    ) -> None:
-        call = tool_call_event(
-            self.channel_id, self.provider.name, session, call_id, name, arguments
-        )
-        answer = await answer_tool_call(
-            call, session, hooks=self._hooks, handler=self.tool_handler
-        )
-        if session.id not in self._links:
-            logger.debug("realtime session %s ended before tool %r answered", session.id, name)
-            return
-        submit = self.provider.submit_tool_result(session, call_id, answer.result)
-        await attempt(submit, "submitting a tool result", session)
-        await self._emit(
-            "realtime_tool_call",
-            session,
-            call_id=call_id,
-            name=name,
-            answered_by=answer.source,
-            is_error=answer.is_error,
-        )
+            run = self._tool_calls.run(
+                session, call_id, name, arguments, hooks=self._hooks, handler=self.tool_handler
+            )
+            self._spawn(run)
 
     async def _on_error(self, session: RealtimeSession, code: str, message: str) -> None:
         link = self._links.get(session.id)
@@ -375,12 +352,28 @@ class RealtimeVoiceChannel(Channel):
             self._provider_lost(link)
 
     def _provider_lost(self, link: SessionLink) -> None:
-        """The provider gave the session up (marked it ENDED): end it in the background."""
-        self._spawn(self._finish(link, "provider_disconnected", drain=True))
+        """The provider gave the session up (marked it ENDED): reconnect it, or end it."""
+        if link.ending or link.recovery is not None:
+            return  # already being ended or reconnected
+        if self._reconnector.enabled:
+            link.recovery = self._spawn(self._recover(link))
+        else:
+            link.ending = True
+            self._spawn(self._finish(link, "provider_disconnected", drain=True))
+
+    async def _recover(self, link: SessionLink) -> None:
+        """Reconnect the provider session; end the session when every try failed."""
+        failure = await self._reconnector.run(link)
+        link.recovery = None
+        if failure is not None:
+            await self._finish(link, "provider_disconnected", drain=True, **failure.details())
+        elif link.session.state is RealtimeSessionState.ENDED:
+            self._provider_lost(link)  # lost again while the reconnect was being reported
 
     async def _on_client_disconnected(self, session: RealtimeSession) -> None:
         link = self._links.get(session.id)
         if link is not None:
+            link.ending = True  # no reconnect for a client that left
             self._spawn(self._finish(link, "client_disconnected", drain=True))
 
     # --- plumbing -----------------------------------------------------------------------
@@ -396,10 +389,11 @@ class RealtimeVoiceChannel(Channel):
                 data={"session_id": session.id, **data},
             )
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
+        return task
 
     def _task_done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -161,3 +162,83 @@ async def test_interrupt_drops_a_pending_response_request(
 
     assert await fake.next_event() == {"type": "response.cancel"}
     await expect_sentinel(provider, live, fake)
+
+
+@pytest.mark.parametrize(
+    ("options", "interrupts"),
+    [
+        ({}, True),
+        ({"server_vad": False}, False),
+        ({"provider_config": {"interrupt_response": False}}, False),
+        ({"provider_config": {"turn_detection": "semantic_vad"}}, True),
+    ],
+)
+async def test_the_server_cuts_its_response_only_with_vad_and_interrupt_response(
+    provider: OpenAIRealtimeProvider,
+    fake: FakeRealtime,
+    session: RealtimeSession,
+    options: dict[str, Any],
+    interrupts: bool,
+) -> None:
+    assert provider.interrupts_on_speech is True
+    await provider.connect(session, **options)
+
+    assert provider.interrupts_on_speech_for(session) is interrupts
+    await provider.disconnect(session)
+    assert provider.interrupts_on_speech_for(session) is True  # not connected: the default
+
+
+async def test_a_provider_configured_without_interruptions_says_so(fake: FakeRealtime) -> None:
+    provider = OpenAIRealtimeProvider(fake.config(interrupt_response=False))
+    session = RealtimeSession(room_id="room-1", participant_id="bob", channel_id="voice")
+
+    assert provider.interrupts_on_speech is False
+    assert provider.interrupts_on_speech_for(session) is False
+
+
+async def test_speech_over_a_response_the_server_cuts_truncates_its_audio(
+    provider: OpenAIRealtimeProvider, fake: FakeRealtime, calls: Calls, live: RealtimeSession
+) -> None:
+    await fake.send(
+        {"type": "response.created", "response": {"id": "r1"}},
+        {
+            "type": "response.output_audio.delta",
+            "item_id": "item_3",
+            "content_index": 0,
+            "delta": b64(tone(4800)),
+        },
+    )
+    await calls.wait_for("audio")
+    await provider.inject_text(live, "meanwhile")  # its response.create waits for r1
+    assert (await fake.next_event())["type"] == "conversation.item.create"
+
+    await fake.send({"type": "input_audio_buffer.speech_started", "audio_start_ms": 900})
+    await calls.wait_for("speech_start")
+
+    assert await fake.next_event() == {  # no response.cancel: the server cancels r1 itself
+        "type": "conversation.item.truncate",
+        "item_id": "item_3",
+        "content_index": 0,
+        "audio_end_ms": 200,
+    }
+    await fake.send({"type": "response.done", "response": {"id": "r1", "status": "cancelled"}})
+    await calls.wait_for("response_end")
+    await expect_sentinel(provider, live, fake)  # the held response.create was dropped
+
+
+async def test_speech_over_a_response_the_server_keeps_sends_nothing(
+    provider: OpenAIRealtimeProvider, fake: FakeRealtime, calls: Calls, session: RealtimeSession
+) -> None:
+    config = {"interrupt_response": False}
+    await provider.connect(
+        session, input_sample_rate=24000, output_sample_rate=24000, provider_config=config
+    )
+    assert (await fake.next_event())["type"] == "session.update"
+    await fake.send(
+        {"type": "response.created", "response": {"id": "r1"}},
+        {"type": "response.output_audio.delta", "item_id": "i", "delta": b64(tone(480))},
+        {"type": "input_audio_buffer.speech_started", "audio_start_ms": 10},
+    )
+    await calls.wait_for("speech_start")
+
+    await expect_sentinel(provider, session, fake)

@@ -1,4 +1,4 @@
-"""RealtimeVoiceChannel: text injected from other channels, tool calls and interruptions."""
+"""RealtimeVoiceChannel: text injected from other channels and tool calls."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from roomkit import (
     TextContent,
 )
 from roomkit.models import EventType, SystemContent
-from roomkit.voice.realtime import MockRealtimeProvider, RealtimeSession
+from roomkit.voice.realtime import RealtimeSession
 
 
 async def say_on_ws(room: RealtimeRoom, text: str, sender: str = "supervisor") -> None:
@@ -328,74 +328,3 @@ async def test_a_failing_submission_is_logged(
 
     assert "submitting a tool result" in caplog.text
     assert room.events_of("realtime_tool_call")[0]["answered_by"] == "unhandled"
-
-
-# --- interruptions --------------------------------------------------------------------
-
-
-async def test_speaking_over_the_model_interrupts_it(
-    room: RealtimeRoom, session: RealtimeSession
-) -> None:
-    await room.provider.simulate_response_start(session)
-    await room.provider.simulate_audio(session, b"\x01\x00" * 100)
-
-    await room.provider.simulate_speech_start(session)
-
-    assert len(room.mock_transport.calls_of("clear_audio")) == 1
-    assert len(room.provider.calls_of("interrupt")) == 1
-    assert room.mock_transport.sent_messages(session, "interrupted") == [{"type": "interrupted"}]
-    assert room.events_of("realtime_interrupted") == [
-        {"session_id": session.id, "explicit": False}
-    ]
-    # The model is no longer speaking: speaking again interrupts nothing.
-    await room.provider.simulate_speech_start(session)
-    assert len(room.provider.calls_of("interrupt")) == 1
-
-
-async def test_speech_while_the_model_is_silent_interrupts_nothing(
-    room: RealtimeRoom, session: RealtimeSession
-) -> None:
-    await room.provider.simulate_response_start(session)
-    await room.provider.simulate_response_end(session)
-
-    await room.provider.simulate_speech_start(session)
-
-    assert room.mock_transport.calls_of("clear_audio") == []
-    assert room.provider.calls_of("interrupt") == []
-    assert room.events_of("realtime_interrupted") == []
-
-
-async def test_a_vendor_that_interrupts_itself_is_not_asked_to(kit: RoomKit) -> None:
-    room = await build_realtime_room(kit, provider=MockRealtimeProvider(interrupts_on_speech=True))
-    session = await room.start()
-    await room.provider.simulate_audio(session, b"\x01\x00")
-
-    await room.provider.simulate_speech_start(session)
-
-    assert room.provider.calls_of("interrupt") == []
-    assert len(room.mock_transport.calls_of("clear_audio")) == 1
-    assert room.mock_transport.sent_messages(session, "interrupted") == [{"type": "interrupted"}]
-
-
-async def test_the_application_can_interrupt_the_model(kit: RoomKit) -> None:
-    room = await build_realtime_room(kit, provider=MockRealtimeProvider(interrupts_on_speech=True))
-    session = await room.start()
-
-    assert await room.channel.interrupt(session) is False  # nothing to cut yet
-    await room.provider.simulate_response_start(session)
-    assert await room.channel.interrupt(session) is True
-
-    assert len(room.provider.calls_of("interrupt")) == 1  # asked even if the vendor cuts itself
-    assert room.events_of("realtime_interrupted") == [{"session_id": session.id, "explicit": True}]
-
-
-async def test_a_failing_interrupt_still_tells_the_client(
-    room: RealtimeRoom, session: RealtimeSession, caplog: pytest.LogCaptureFixture
-) -> None:
-    await room.provider.simulate_response_start(session)
-    room.provider.sessions.clear()  # interrupt now raises NotFoundError
-
-    await room.provider.simulate_speech_start(session)
-
-    assert "interrupting the model" in caplog.text
-    assert room.mock_transport.sent_messages(session, "interrupted") == [{"type": "interrupted"}]

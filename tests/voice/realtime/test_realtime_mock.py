@@ -45,6 +45,20 @@ async def test_the_provider_records_the_session_it_opens() -> None:
     }
 
 
+async def test_the_provider_cuts_itself_only_in_sessions_with_server_vad() -> None:
+    provider = MockRealtimeProvider(interrupts_on_speech=True)
+    with_vad, without_vad = new_session("s-1"), new_session("s-2")
+    await provider.connect(with_vad)
+    await provider.connect(without_vad, server_vad=False)
+
+    assert provider.interrupts_on_speech is True
+    assert provider.interrupts_on_speech_for(with_vad) is True
+    assert provider.interrupts_on_speech_for(without_vad) is False
+    assert MockRealtimeProvider().interrupts_on_speech_for(with_vad) is False
+    await provider.disconnect(without_vad)
+    assert provider.interrupts_on_speech_for(without_vad) is True  # unknown: the default
+
+
 async def test_the_provider_records_what_each_session_received() -> None:
     provider = MockRealtimeProvider()
     first, second = new_session("s-1"), new_session("s-2")

@@ -44,6 +44,8 @@ class LiveSession:
     output_rate: int
     manual_activity: bool
     """True when Gemini's own activity detection is off (``server_vad=False``)."""
+    barge_in: bool = False
+    """Gemini's activity detection cuts the model's turn when the participant talks."""
     reader: asyncio.Task[None] | None = None
     closing: bool = False
     """Set by disconnect: the reader then stops without firing anything."""

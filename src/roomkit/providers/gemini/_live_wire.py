@@ -26,6 +26,7 @@ __all__ = [
     "GEMINI_OUTPUT_RATE",
     "VENDOR",
     "RedactingLogger",
+    "activity_detection",
     "activity_message",
     "audio_message",
     "audio_rate",
@@ -101,6 +102,23 @@ def _merge(base: dict[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
         else:
             base[key] = value
     return base
+
+
+def activity_detection(setup: Mapping[str, Any]) -> tuple[bool, bool]:
+    """``(manual, barge_in)`` for a ``setup`` message (after ``provider_config`` merged).
+
+    ``manual``: Gemini's automatic activity detection is disabled, the client marks
+    turns. ``barge_in``: Gemini's own detection hears the participant and cuts the
+    model's turn (unless ``activityHandling`` is ``NO_INTERRUPTION``).
+    """
+    body = setup.get("setup")
+    config = body.get("realtimeInputConfig") if isinstance(body, Mapping) else None
+    if not isinstance(config, Mapping):
+        config = {}
+    detection = config.get("automaticActivityDetection")
+    manual = isinstance(detection, Mapping) and detection.get("disabled") is True
+    barge_in = not manual and config.get("activityHandling") != "NO_INTERRUPTION"
+    return manual, barge_in
 
 
 def setup_message(

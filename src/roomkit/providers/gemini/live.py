@@ -27,12 +27,15 @@ and reported through the error callback; a dropped or closed connection fires th
 callback (with its classified code) and ends the session.
 
 **Interrupting.** Under automatic activity detection no client message cancels a turn:
-Gemini stops by itself when it hears speech. :meth:`GeminiLiveProvider.interrupt`
-therefore ends the response locally (``response_end`` at once, the rest of that turn's
-audio and transcript dropped until Gemini closes the turn). With ``server_vad=False`` it
-also sends ``activityStart``, which makes Gemini stop generating; the application then
-marks turns itself with :meth:`~GeminiLiveProvider.start_activity` and
-:meth:`~GeminiLiveProvider.end_activity`.
+Gemini stops by itself when it hears speech, so the provider reports
+``interrupts_on_speech_for`` the session (unless ``provider_config`` sets
+``realtimeInputConfig.activityHandling`` to ``NO_INTERRUPTION``) and the ``interrupted``
+message ends the response. :meth:`GeminiLiveProvider.interrupt` ends it locally
+(``response_end`` at once, the rest of that turn's audio and transcript dropped until
+Gemini closes the turn). With ``server_vad=False`` (or automatic activity detection
+disabled through ``provider_config``) it also sends ``activityStart``, which makes Gemini
+stop generating; the application then marks turns itself with
+:meth:`~GeminiLiveProvider.start_activity` and :meth:`~GeminiLiveProvider.end_activity`.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from roomkit.providers.gemini._live_wire import (
     API_KEY_HEADER,
     VENDOR,
     RedactingLogger,
+    activity_detection,
     activity_message,
     audio_message,
     close_error,
@@ -95,6 +99,21 @@ class GeminiLiveProvider(LiveEvents):
         return VENDOR
 
     @property
+    def interrupts_on_speech(self) -> bool:
+        """True: with automatic activity detection (the default) Gemini cuts its own turn."""
+        return True
+
+    def interrupts_on_speech_for(self, session: RealtimeSession) -> bool:
+        """Whether Gemini's activity detection cuts the model in ``session``.
+
+        False when the session turned it off (``server_vad=False`` or ``provider_config``)
+        or set ``activityHandling`` to ``NO_INTERRUPTION``; a session not connected gets
+        :attr:`interrupts_on_speech`.
+        """
+        state = self._sessions.get(session.id)
+        return self.interrupts_on_speech if state is None else state.barge_in
+
+    @property
     def _secret(self) -> str:
         return self.config.api_key.get_secret_value()
 
@@ -128,6 +147,7 @@ class GeminiLiveProvider(LiveEvents):
             server_vad=server_vad,
             extra=provider_config,
         )
+        manual, barge_in = activity_detection(setup)
         session.state = RealtimeSessionState.CONNECTING
         ws: ClientConnection | None = None
         try:
@@ -137,7 +157,8 @@ class GeminiLiveProvider(LiveEvents):
                 ws=ws,
                 input_rate=input_sample_rate,
                 output_rate=output_sample_rate,
-                manual_activity=not server_vad,
+                manual_activity=manual,
+                barge_in=barge_in,
             )
             ready = await self._setup(ws, setup)
         except BaseException:

@@ -30,6 +30,8 @@ class LiveSession:
     the item. ``response_wanted`` marks a ``response.create`` held until the running
     response ends. ``tool_names`` remembers function names announced by
     ``response.output_item.added`` (beta argument events carry none).
+    ``vad_interrupts`` tells that the server cuts its own response when its VAD hears
+    the participant (server VAD with ``interrupt_response``).
     """
 
     session: RealtimeSession
@@ -44,6 +46,7 @@ class LiveSession:
     audio_item: tuple[str, int] | None = None
     audio_ms: float = 0.0
     tool_names: dict[str, str] = field(default_factory=dict)
+    vad_interrupts: bool = False
 
 
 def make_resampler(from_rate: int, to_rate: int) -> Resampler | None:

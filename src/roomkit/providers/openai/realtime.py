@@ -12,17 +12,16 @@ Each session gets its own connection and a reader task that turns server events 
 the provider callbacks. The API speaks 24 kHz PCM16: audio at other session rates is
 resampled both ways with :class:`roomkit.voice.codecs.Resampler` (which needs numpy).
 A response requested while another is still running (a tool result arriving before
-``response.done``) is sent when that response ends. Install with
-``pip install 'roomkit[openai-realtime]'``.
+``response.done``) is sent when that response ends. Server events are handled in
+:mod:`roomkit.providers.openai._realtime_events`, which also says what happens when
+OpenAI cuts a response itself. Install with ``pip install 'roomkit[openai-realtime]'``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from roomkit.errors import ConfigurationError, ErrorCode, ProviderError
@@ -33,15 +32,13 @@ from roomkit.providers.openai._realtime_conn import (
     ConnectionClosed,
     close_quietly,
     closed_detail,
-    decode_event,
     open_connection,
     sdk_base_url,
-    session_id,
 )
+from roomkit.providers.openai._realtime_events import RealtimeEvents
 from roomkit.providers.openai._realtime_live import LiveSession, make_resampler, session_config
 from roomkit.providers.openai.config import OpenAIRealtimeConfig
 from roomkit.voice.realtime.base import RealtimeRole, RealtimeSession, RealtimeSessionState
-from roomkit.voice.realtime.provider import RealtimeVoiceProvider
 
 try:
     import openai
@@ -55,13 +52,8 @@ __all__ = ["OpenAIRealtimeProvider"]
 
 logger = logging.getLogger("roomkit.providers.openai.realtime")
 
-_BENIGN_ERRORS = frozenset({"response_cancel_not_active"})
-"""Vendor error codes that only say an interruption arrived after the response ended."""
 
-Handler = Callable[[LiveSession, dict[str, Any]], Awaitable[None]]
-
-
-class OpenAIRealtimeProvider(RealtimeVoiceProvider):
+class OpenAIRealtimeProvider(RealtimeEvents):
     """Runs realtime voice sessions on an OpenAI speech-to-speech model.
 
     ``client`` is an already configured ``openai.AsyncOpenAI`` (Azure, custom proxy);
@@ -82,7 +74,6 @@ class OpenAIRealtimeProvider(RealtimeVoiceProvider):
             max_retries=0,
         )
         self._live: dict[str, LiveSession] = {}
-        self._handlers = self._event_handlers()
 
     def __repr__(self) -> str:
         return f"OpenAIRealtimeProvider(model={self.config.model!r})"
@@ -91,6 +82,19 @@ class OpenAIRealtimeProvider(RealtimeVoiceProvider):
     def name(self) -> str:
         """Short provider name used in logs and event metadata."""
         return "openai_realtime"
+
+    @property
+    def interrupts_on_speech(self) -> bool:
+        """Whether OpenAI cuts its own responses in a session with server VAD (the config's)."""
+        return self.config.interrupt_response
+
+    def interrupts_on_speech_for(self, session: RealtimeSession) -> bool:
+        """True when ``session`` runs server VAD with ``interrupt_response`` on.
+
+        A session not connected gets the provider-wide :attr:`interrupts_on_speech`.
+        """
+        live = self._live.get(session.id)
+        return self.interrupts_on_speech if live is None else live.vad_interrupts
 
     async def connect(
         self,
@@ -118,6 +122,7 @@ class OpenAIRealtimeProvider(RealtimeVoiceProvider):
             config=config,
             to_api=make_resampler(input_sample_rate, wire.API_SAMPLE_RATE),
             from_api=make_resampler(wire.API_SAMPLE_RATE, output_sample_rate),
+            vad_interrupts=server_vad and config.interrupt_response,
         )
         update = wire.session_update(
             config,
@@ -171,12 +176,7 @@ class OpenAIRealtimeProvider(RealtimeVoiceProvider):
         live.response_wanted = False
         if live.response_active:
             await self._send(live, wire.response_cancel())
-        if live.audio_item is not None:
-            item_id, content_index = live.audio_item
-            await self._send(live, wire.truncate_item(item_id, content_index, int(live.audio_ms)))
-            live.audio_item = None
-        if live.from_api is not None:
-            live.from_api.flush()  # drop what the resampler held back of the cut response
+        await self._drop_unheard(live)
 
     async def disconnect(self, session: RealtimeSession) -> None:
         """Stop the reader and close the connection; no callbacks fire afterwards."""
@@ -215,28 +215,6 @@ class OpenAIRealtimeProvider(RealtimeVoiceProvider):
             )
         return live
 
-    async def _send(self, live: LiveSession, event: dict[str, Any]) -> None:
-        try:
-            await live.conn.send(event)  # type: ignore[arg-type]  # both dialects, as dicts
-        except ConnectionClosed as exc:
-            raise ProviderError(
-                f"openai realtime connection of session {live.session.id} is closed",
-                code=ErrorCode.NETWORK,
-                retryable=True,
-                provider=VENDOR,
-            ) from exc
-
-    async def _request_response(self, live: LiveSession) -> None:
-        """Ask for a response now, or when the running one is done."""
-        if live.response_active:
-            live.response_wanted = True
-        else:
-            await self._send(live, wire.response_create())
-
-    async def _answer_tool(self, live: LiveSession, call_id: str, output: str) -> None:
-        await self._send(live, wire.tool_output_item(call_id, output))
-        await self._request_response(live)
-
     # --- server events --------------------------------------------------------------
 
     async def _read(self, live: LiveSession) -> None:
@@ -262,141 +240,3 @@ class OpenAIRealtimeProvider(RealtimeVoiceProvider):
         await self._fire_error(
             session, ErrorCode.NETWORK, f"openai realtime connection lost: {detail}"
         )
-
-    async def _dispatch(self, live: LiveSession, raw: bytes) -> None:
-        event = decode_event(raw)
-        if event is None:
-            await self._fire_error(
-                live.session, ErrorCode.INVALID_PAYLOAD, "openai sent a frame that is not an event"
-            )
-            return
-        kind = event["type"]
-        handler = self._handlers.get(kind)
-        if handler is None:
-            return
-        try:
-            await handler(live, event)
-        except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            logger.warning("openai realtime: malformed %s event (%s)", kind, type(exc).__name__)
-            await self._fire_error(
-                live.session, ErrorCode.INVALID_PAYLOAD, f"openai sent a malformed {kind} event"
-            )
-        except ProviderError as exc:
-            if not live.closing:  # a callback may have disconnected the session meanwhile
-                await self._fire_error(live.session, str(exc.code), str(exc))
-
-    def _event_handlers(self) -> dict[str, Handler]:
-        handlers: dict[str, Handler] = {
-            "session.created": self._on_session_created,
-            "input_audio_buffer.speech_started": self._on_speech_started,
-            "input_audio_buffer.speech_stopped": self._on_speech_stopped,
-            "conversation.item.input_audio_transcription.delta": self._on_user_delta,
-            "conversation.item.input_audio_transcription.completed": self._on_user_final,
-            "conversation.item.input_audio_transcription.failed": self._on_user_failed,
-            "response.created": self._on_response_created,
-            "response.done": self._on_response_done,
-            "response.output_item.added": self._on_output_item,
-            "response.function_call_arguments.done": self._on_tool_call,
-            "error": self._on_error,
-        }
-        handlers.update(dict.fromkeys(wire.AUDIO_DELTA, self._on_audio))
-        handlers.update(dict.fromkeys(wire.AUDIO_DONE, self._on_audio_done))
-        handlers.update(dict.fromkeys(wire.ASSISTANT_TRANSCRIPT_DELTA, self._on_assistant_delta))
-        handlers.update(dict.fromkeys(wire.ASSISTANT_TRANSCRIPT_DONE, self._on_assistant_final))
-        return handlers
-
-    async def _on_session_created(self, live: LiveSession, event: dict[str, Any]) -> None:
-        live.session.provider_session_id = session_id(event)
-
-    async def _on_speech_started(self, live: LiveSession, event: dict[str, Any]) -> None:
-        await self._fire_speech_start(live.session)
-
-    async def _on_speech_stopped(self, live: LiveSession, event: dict[str, Any]) -> None:
-        await self._fire_speech_end(live.session)
-
-    async def _on_user_delta(self, live: LiveSession, event: dict[str, Any]) -> None:
-        if event["delta"]:
-            await self._fire_transcription(live.session, str(event["delta"]), "user", False)
-
-    async def _on_user_final(self, live: LiveSession, event: dict[str, Any]) -> None:
-        await self._fire_transcription(live.session, str(event["transcript"]), "user", True)
-
-    async def _on_user_failed(self, live: LiveSession, event: dict[str, Any]) -> None:
-        error = event.get("error") or {}
-        code = error.get("code") or error.get("type") or ErrorCode.PROVIDER_ERROR
-        message = error.get("message") or "transcription of the participant failed"
-        await self._fire_error(live.session, str(code), str(message))
-
-    async def _on_assistant_delta(self, live: LiveSession, event: dict[str, Any]) -> None:
-        if event["delta"]:
-            await self._fire_transcription(live.session, str(event["delta"]), "assistant", False)
-
-    async def _on_assistant_final(self, live: LiveSession, event: dict[str, Any]) -> None:
-        text = event["transcript"] if "transcript" in event else event["text"]
-        await self._fire_transcription(live.session, str(text), "assistant", True)
-
-    async def _on_audio(self, live: LiveSession, event: dict[str, Any]) -> None:
-        pcm = base64.b64decode(event["delta"], validate=True)
-        item_id = event.get("item_id")
-        if isinstance(item_id, str):
-            item = (item_id, int(event.get("content_index", 0)))
-            if item != live.audio_item:
-                live.audio_item, live.audio_ms = item, 0.0
-            live.audio_ms += len(pcm) / 2 / (wire.API_SAMPLE_RATE / 1000)
-        if live.from_api is not None:
-            pcm = live.from_api.process(pcm)
-        if pcm:
-            await self._fire_audio(live.session, pcm)
-
-    async def _on_audio_done(self, live: LiveSession, event: dict[str, Any]) -> None:
-        if live.from_api is not None:
-            rest = live.from_api.flush()
-            if rest:
-                await self._fire_audio(live.session, rest)
-
-    async def _on_response_created(self, live: LiveSession, event: dict[str, Any]) -> None:
-        live.response_active = True
-        await self._fire_response_start(live.session)
-
-    async def _on_response_done(self, live: LiveSession, event: dict[str, Any]) -> None:
-        live.response_active = False
-        await self._on_audio_done(live, event)
-        response = event.get("response") or {}
-        if response.get("status") == "failed":
-            error = (response.get("status_details") or {}).get("error") or {}
-            code = error.get("code") or error.get("type") or ErrorCode.PROVIDER_ERROR
-            await self._fire_error(live.session, str(code), str(error.get("message", "")))
-        await self._fire_response_end(live.session)
-        if live.response_wanted:
-            live.response_wanted = False
-            await self._send(live, wire.response_create())
-
-    async def _on_output_item(self, live: LiveSession, event: dict[str, Any]) -> None:
-        item = event["item"]
-        if item.get("type") == "function_call":
-            live.tool_names[str(item["call_id"])] = str(item["name"])
-
-    async def _on_tool_call(self, live: LiveSession, event: dict[str, Any]) -> None:
-        call_id = str(event["call_id"])
-        name = str(event.get("name") or live.tool_names.get(call_id, ""))
-        live.tool_names.pop(call_id, None)
-        try:
-            arguments = json.loads(event.get("arguments") or "{}")
-        except ValueError:
-            arguments = None
-        if not isinstance(arguments, dict):
-            message = f"the model called tool {name!r} with arguments that are not a JSON object"
-            logger.warning("openai realtime: %s", message)
-            await self._fire_error(live.session, ErrorCode.INVALID_PAYLOAD, message)
-            await self._answer_tool(live, call_id, json.dumps({"error": message}))
-            return
-        await self._fire_tool_call(live.session, call_id, name, arguments)
-
-    async def _on_error(self, live: LiveSession, event: dict[str, Any]) -> None:
-        error = event["error"]
-        code = str(error.get("code") or error.get("type") or ErrorCode.PROVIDER_ERROR)
-        if code in _BENIGN_ERRORS:
-            logger.debug("openai realtime: ignoring %s", code)
-            return
-        logger.warning("openai realtime: session %s got error %s", live.session.id, code)
-        await self._fire_error(live.session, code, str(error.get("message", "")))

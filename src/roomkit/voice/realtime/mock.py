@@ -77,7 +77,8 @@ class MockRealtimeProvider(_CallLog, RealtimeVoiceProvider):
     ``connect`` marks the session ACTIVE (or raises ``connect_error`` when set);
     calls for a session that is not connected raise
     :class:`~roomkit.errors.NotFoundError`. ``interrupts_on_speech`` is what the
-    provider advertises to the channel.
+    provider advertises to the channel; like a real vendor, it only cuts its own
+    responses in sessions connected with ``server_vad=True``.
     """
 
     def __init__(self, *, name: str = "mock", interrupts_on_speech: bool = False) -> None:
@@ -86,6 +87,7 @@ class MockRealtimeProvider(_CallLog, RealtimeVoiceProvider):
         self._name = name
         self._interrupts_on_speech = interrupts_on_speech
         self.sessions: dict[str, RealtimeSession] = {}
+        self._server_vad: dict[str, bool] = {}
         self.connect_error: Exception | None = None
         """Raised by the next ``connect`` calls while set."""
         self.closed = False
@@ -99,6 +101,10 @@ class MockRealtimeProvider(_CallLog, RealtimeVoiceProvider):
     def interrupts_on_speech(self) -> bool:
         """The ``interrupts_on_speech`` flag given to the constructor."""
         return self._interrupts_on_speech
+
+    def interrupts_on_speech_for(self, session: RealtimeSession) -> bool:
+        """The constructor's flag, for a session connected with server VAD (or not yet)."""
+        return self._interrupts_on_speech and self._server_vad.get(session.id, True)
 
     async def connect(
         self,
@@ -131,6 +137,7 @@ class MockRealtimeProvider(_CallLog, RealtimeVoiceProvider):
         session.provider_session_id = f"mock-{new_id()}"
         session.state = RealtimeSessionState.ACTIVE
         self.sessions[session.id] = session
+        self._server_vad[session.id] = server_vad
 
     async def send_audio(self, session: RealtimeSession, audio: bytes) -> None:
         """Record audio streamed to the model."""
@@ -160,10 +167,12 @@ class MockRealtimeProvider(_CallLog, RealtimeVoiceProvider):
         """Record the disconnection and forget the session."""
         self._record("disconnect", session)
         self.sessions.pop(session.id, None)
+        self._server_vad.pop(session.id, None)
 
     async def close(self) -> None:
         """Forget every session and mark the provider closed."""
         self.sessions.clear()
+        self._server_vad.clear()
         self.closed = True
 
     def _require(self, session: RealtimeSession) -> None:

@@ -64,10 +64,21 @@ class RealtimeVoiceProvider(ABC):
     def interrupts_on_speech(self) -> bool:
         """Whether the vendor cuts its own response when its VAD hears the participant.
 
-        When true, the realtime voice channel does not call :meth:`interrupt` on a
-        barge-in (it still clears the audio queued for the client). False by default.
+        The provider-wide answer, for a session opened with the defaults; the channel
+        asks :meth:`interrupts_on_speech_for` of each session. False by default.
         """
         return False
+
+    def interrupts_on_speech_for(self, session: RealtimeSession) -> bool:
+        """Whether the vendor cuts its own response in ``session`` when the participant talks.
+
+        When true, the realtime voice channel does not call :meth:`interrupt` on a
+        barge-in (it still clears the audio queued for the client), so the provider
+        does the local side of the cut itself. Vendors decide it per session (server
+        VAD on or off, per-session options): override this to answer from the
+        session's settings. By default it is :attr:`interrupts_on_speech`.
+        """
+        return self.interrupts_on_speech
 
     @abstractmethod
     async def connect(
