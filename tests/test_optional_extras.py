@@ -11,7 +11,6 @@ import pytest
 @pytest.mark.parametrize(
     ("module", "dependency", "extra"),
     [
-        ("roomkit.store.sqlite", "aiosqlite", "sqlite"),
         ("roomkit.store.postgres", "asyncpg", "postgres"),
         ("roomkit.scale.locks", "redis", "redis"),
         ("roomkit.scale.realtime", "redis", "redis"),

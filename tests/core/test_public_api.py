@@ -295,7 +295,6 @@ OPTIONAL = (
     "websockets",
     "nacl",
     "phonenumbers",
-    "aiosqlite",
     "asyncpg",
     "redis",
     "starlette",

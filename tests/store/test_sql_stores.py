@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from roomkit.errors import ConfigurationError
-from roomkit.models import ChannelType, EventStatus, RoomStatus
+from roomkit.errors import ConfigurationError, DuplicateEventError
+from roomkit.models import ChannelType, EventStatus, RoomEvent, RoomStatus
 from roomkit.store._sql.migrations import Migration, migrate
 from roomkit.store._sql.store import SQLStore
 from tests.factories import (
@@ -134,6 +134,56 @@ async def test_racing_duplicates_store_one_event(backend: Backend) -> None:
     finally:
         for writer in writers:
             await writer.close()
+
+
+async def test_a_conflict_among_concurrent_writes_fails_alone(backend: Backend) -> None:
+    store = _sql(backend)
+    try:
+        for room in ("room-1", "room-2", "room-3"):
+            await store.create_room(make_room(id=room))
+        await store.add_event(make_event(room_id="room-2", idempotency_key="taken"))
+        events = [make_event(room_id=f"room-{n % 3 + 1}", body=f"m{n}") for n in range(30)]
+        events[20] = make_event(room_id="room-2", idempotency_key="taken")
+
+        outcomes = await asyncio.gather(
+            *(store.add_event(event) for event in events), return_exceptions=True
+        )
+        updates = await asyncio.gather(
+            *(
+                store.update_event(outcome.model_copy(update={"metadata": {"seen": True}}))
+                for outcome in outcomes
+                if isinstance(outcome, RoomEvent)
+            )
+        )
+
+        assert [n for n, o in enumerate(outcomes) if isinstance(o, BaseException)] == [20]
+        assert isinstance(outcomes[20], DuplicateEventError)
+        for room in ("room-1", "room-2", "room-3"):
+            timeline = await store.list_events(room, limit=100)
+            assert [event.index for event in timeline] == list(range(len(timeline)))
+        assert [await store.get_event_count(f"room-{n}") for n in (1, 2, 3)] == [10, 11, 9]
+        assert all(event.metadata == {"seen": True} for event in updates)
+        stored = await store.get_event(updates[-1].id)
+        assert stored is not None and stored.metadata == {"seen": True}
+    finally:
+        await store.close()
+
+
+async def test_concurrent_creations_store_each_room_once(backend: Backend) -> None:
+    store = _sql(backend)
+    try:
+        ids = [f"room-{n}" for n in range(12)] + ["room-3"]
+
+        outcomes = await asyncio.gather(
+            *(store.create_room(make_room(id=room_id)) for room_id in ids),
+            return_exceptions=True,
+        )
+
+        refused = [o for o in outcomes if isinstance(o, BaseException)]
+        assert len(refused) == 1 and isinstance(refused[0], ValueError)
+        assert sorted(room.id for room in await store.list_rooms(limit=50)) == sorted(set(ids))
+    finally:
+        await store.close()
 
 
 async def test_metadata_filter_scans_past_one_batch(backend: Backend) -> None:

@@ -1,13 +1,20 @@
-"""SQLiteStore specifics: the file, WAL mode, lazy opening, and RoomKit on top of it."""
+"""SQLiteStore specifics: the file, WAL mode and its checkpoints, lazy opening, waiting for
+other processes without blocking the loop, and RoomKit on top of it."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from roomkit import InboundMessage, RoomKit, TextContent, WebSocketChannel
+from roomkit.store._sql import sqlite_driver
+from roomkit.store._sql.sqlite_driver import SQLiteDriver
 from roomkit.store.sqlite import SQLiteStore
 from tests.factories import make_event, make_room
 
@@ -124,6 +131,121 @@ async def test_a_write_locked_by_another_process_fails_cleanly(tmp_path: Path) -
         other.execute("ROLLBACK")
         assert (await store.add_event(make_event())).index == 0
         assert await store.delete_room("room-1") is True
+    finally:
+        other.close()
+        await store.close()
+
+
+async def test_a_write_waits_for_another_process_to_finish(tmp_path: Path) -> None:
+    path = tmp_path / "kit.db"
+    store = await SQLiteStore.connect(path, busy_timeout=5)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        await store.create_room(make_room(id="room-1"))
+        other.execute("BEGIN IMMEDIATE")
+        waiting = asyncio.ensure_future(store.add_event(make_event()))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not waiting.done()
+        assert await store.get_room("room-1") is not None  # the loop is free meanwhile
+
+        other.execute("COMMIT")
+        assert (await waiting).index == 0
+    finally:
+        other.close()
+        await store.close()
+
+
+async def test_waiting_for_the_store_own_checkpoint_never_fails_a_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "kit.db"
+    store = await SQLiteStore.connect(path, busy_timeout=0)
+    checkpointing = [False]
+    monkeypatch.setattr(SQLiteDriver, "checkpointing", property(lambda _: checkpointing[0]))
+    other = sqlite3.connect(path, isolation_level=None)  # stands in for the checkpoint
+    try:
+        await store.create_room(make_room(id="room-1"))
+        other.execute("BEGIN IMMEDIATE")
+        checkpointing[0] = True
+        waiting = asyncio.ensure_future(store.add_event(make_event()))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not waiting.done()
+
+        other.execute("COMMIT")
+        checkpointing[0] = False
+        assert (await waiting).index == 0
+    finally:
+        other.close()
+        await store.close()
+
+
+async def _checkpoint_done(driver: SQLiteDriver) -> None:
+    """Wait (bounded) for the background checkpoint's thread to finish."""
+    for _ in range(500):
+        if not driver.checkpointing:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the checkpoint did not finish in 5 s")
+
+
+async def test_the_log_is_copied_into_the_file_and_restarted_while_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "CHECKPOINT_EVERY", 20)
+    path = tmp_path / "kit.db"
+    store = await SQLiteStore.connect(path)
+    driver = store._db
+    assert isinstance(driver, SQLiteDriver)
+    try:
+        await store.create_room(make_room(id="room-1"))
+        for burst in range(12):
+            for n in range(50):
+                await store.add_event(make_event(body=f"message {burst}.{n} " + "x" * 400))
+            await _checkpoint_done(driver)
+
+        # 600 such events write some 12 MB of log frames; each burst's 1 MB is copied
+        # into the file and the log restarted, so it never holds much more than that
+        assert os.path.getsize(f"{path}-wal") < 3_000_000
+        assert os.path.getsize(path) > 600 * 400
+        assert await store.get_event_count("room-1") == 600
+    finally:
+        await store.close()
+    assert not os.path.exists(f"{path}-wal")  # the last connection folded the log in
+
+
+def test_the_store_needs_no_package_beyond_the_standard_library(tmp_path: Path) -> None:
+    code = (
+        "import asyncio, sys\n"
+        "sys.modules['aiosqlite'] = None\n"
+        "from roomkit.store.sqlite import SQLiteStore\n"
+        "from roomkit.models import Room\n"
+        "async def main():\n"
+        f"    store = SQLiteStore({str(tmp_path / 'kit.db')!r})\n"
+        "    await store.create_room(Room(id='room-1'))\n"
+        "    await store.close()\n"
+        "asyncio.run(main())\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+    assert run.returncode == 0, run.stderr
+
+
+async def test_grouped_writes_wait_for_another_process_too(tmp_path: Path) -> None:
+    path = tmp_path / "kit.db"
+    store = await SQLiteStore.connect(path, busy_timeout=5)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        await store.create_room(make_room(id="room-1"))
+        other.execute("BEGIN IMMEDIATE")
+        writes = asyncio.gather(*(store.add_event(make_event(body=f"m{n}")) for n in range(20)))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not writes.done()
+
+        other.execute("COMMIT")
+        assert sorted(event.index for event in await writes) == list(range(20))
     finally:
         other.close()
         await store.close()

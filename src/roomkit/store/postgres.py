@@ -19,6 +19,12 @@ Each event is inserted in the transaction that increments its room's counter
 (``UPDATE ... RETURNING``), which makes ``index`` gap-free and unique per room with any
 number of writing processes; a unique partial index on ``(room_id, idempotency_key)``
 refuses a second event with the same key in a room.
+
+Round trips are what a busy store spends its time on, so calls made concurrently with
+the same statement travel together, pipelined in one transaction (one commit); see
+:mod:`roomkit.store._sql.batch`. A pool the store creates also skips asyncpg's reset
+query on every release (the store leaves no session state behind). Nothing is cached:
+every call reads the shared database, so any number of processes stay consistent.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import asyncio
 import logging
 import re
 import zlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
@@ -41,6 +47,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from roomkit.models._util import utcnow
+from roomkit.store._sql.batch import StatementBatcher
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
 from roomkit.store._sql.migrations import migrate
 from roomkit.store._sql.postgres_schema import (
@@ -95,6 +102,30 @@ class _Runner(SQLConnection):
         except asyncpg.UniqueViolationError as exc:
             raise IntegrityConflict(str(exc)) from exc
 
+    async def fetchmany(self, sql: str, args: Sequence[tuple[Any, ...]]) -> list[Row]:
+        """Run the statement once per argument tuple in one transaction; every row."""
+        try:
+            return list(await self._conn.fetchmany(sql, args))
+        except asyncpg.UniqueViolationError as exc:
+            raise IntegrityConflict(str(exc)) from exc
+
+    async def executemany(self, sql: str, args: Sequence[tuple[Any, ...]]) -> None:
+        """Run the statement once per argument tuple in one transaction."""
+        try:
+            await self._conn.executemany(sql, args)
+        except asyncpg.UniqueViolationError as exc:
+            raise IntegrityConflict(str(exc)) from exc
+
+
+async def _keep_session(_conn: asyncpg.Connection[asyncpg.Record]) -> None:
+    """Skip the pool's per-release reset query on the store's own pool.
+
+    asyncpg's default resets every released connection with one more round trip
+    (``RESET ALL``, ``UNLISTEN *``, advisory unlocks, ``CLOSE ALL``). The store's
+    statements change no session state (its one advisory lock is transaction-scoped),
+    and asyncpg still rolls back a transaction left open, so that trip is saved.
+    """
+
 
 class _PostgresDriver(SQLDriver):
     """An asyncpg pool, created (and the schema migrated) on first use."""
@@ -115,6 +146,7 @@ class _PostgresDriver(SQLDriver):
         self._migrated = False
         self._sizes = (min_size, max_size)
         self._opening = asyncio.Lock()
+        self._batcher = StatementBatcher(self._ready)
 
     async def _ready(self) -> _Runner:
         """Return a runner on the pool, creating it and migrating first if needed."""
@@ -132,7 +164,9 @@ class _PostgresDriver(SQLDriver):
             pool = self._pool
             if pool is None:
                 min_size, max_size = self._sizes
-                pool = await asyncpg.create_pool(self._dsn, min_size=min_size, max_size=max_size)
+                pool = await asyncpg.create_pool(
+                    self._dsn, min_size=min_size, max_size=max_size, reset=_keep_session
+                )
                 self._pool = pool
             if not self._migrated:
                 await self._migrate(pool)
@@ -171,20 +205,22 @@ class _PostgresDriver(SQLDriver):
             yield _Runner(conn)
 
     async def execute(self, sql: str, *args: Any) -> None:
-        """Run one statement on its own."""
-        await (await self._ready()).execute(sql, *args)
+        """Run one statement on its own (batched with others like it)."""
+        await self._batcher.run(sql, args, rows=False)
 
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
         """Run a query and return every row."""
-        return await (await self._ready()).fetch(sql, *args)
+        return await self._batcher.run(sql, args, rows=True)
 
     async def fetchrow(self, sql: str, *args: Any) -> Row | None:
         """Run a query and return its first row, or ``None``."""
-        return await (await self._ready()).fetchrow(sql, *args)
+        rows = await self._batcher.run(sql, args, rows=True)
+        return rows[0] if rows else None
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
         """Run a query and return the first value of its first row."""
-        return await (await self._ready()).fetchval(sql, *args)
+        rows = await self._batcher.run(sql, args, rows=True)
+        return rows[0][0] if rows else None
 
 
 class PostgresStore(SQLStore):

@@ -31,6 +31,12 @@ SQLITE_STATEMENTS: dict[str, str] = {
         " data = json_set($4, '$.index', idx, '$.room_id', room_id)"
         " WHERE id = $1 RETURNING room_id, idx"
     ),
+    # The usual update (delivery results) keeps visibility and key: setting only the
+    # JSON leaves their indexes untouched, one page fewer to write per update.
+    "update_event_data": (
+        "UPDATE events SET data = json_set($4, '$.index', idx, '$.room_id', room_id)"
+        " WHERE id = $1 AND visibility = $2 AND idempotency_key IS $3 RETURNING room_id, idx"
+    ),
 }
 
 SQLITE_MIGRATIONS: tuple[Migration, ...] = (

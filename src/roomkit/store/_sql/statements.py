@@ -191,6 +191,10 @@ def build_statements(
     * ``update_event`` (``$1`` event id, ``$2`` visibility, ``$3`` idempotency key,
       ``$4`` JSON): replaces the JSON keeping the stored room and index (also written
       into the JSON), returning ``room_id, idx``; no row when the event is missing.
+
+    A dialect may add ``update_event_data`` (same parameters and result): the update
+    when visibility and key are unchanged, touching no index; no row otherwise, and
+    the store then runs ``update_event``.
     """
     templates = {**_TEMPLATES, **(own or {})}
     return {name: template.format_map(fragments) for name, template in templates.items()}

@@ -1,0 +1,357 @@
+"""The SQLite driver: statements run on the event loop's thread, never waiting there.
+
+A statement on an indexed SQLite table takes microseconds, far less than handing it to
+a worker thread and back (about 100 µs a call on a busy 2-core machine, mostly thread
+wake-ups and the GIL changing hands), so the store's one connection is used directly
+on the loop. Three things could make such a call wait; none blocks the loop:
+
+* **Another process holding the write lock.** The connection's own ``busy_timeout``
+  is 0, so a locked database answers ``SQLITE_BUSY`` at once; the driver then sleeps
+  asynchronously and retries, with SQLite's own back-off steps, until the store's
+  ``busy_timeout`` runs out (then the ``OperationalError`` is raised as before).
+* **Checkpoints**, which wait for the disk: they run in a worker thread
+  (:mod:`.sqlite_checkpoint`) every ``CHECKPOINT_EVERY`` changed rows.
+* **Commits**, cheap but not free: concurrent writes share one (:mod:`.sqlite_commit`).
+
+Durability is unchanged: WAL with ``synchronous = NORMAL`` puts each commit in the log
+before the call returns, so it survives the process being killed; a power cut may lose
+the commits since the last checkpoint (never the database's consistency).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from roomkit.models._util import utcnow
+from roomkit.store._sql.batch import settle
+from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
+from roomkit.store._sql.migrations import migrate
+from roomkit.store._sql.sqlite_checkpoint import Checkpointer
+from roomkit.store._sql.sqlite_commit import GroupCommit, Pending
+from roomkit.store._sql.sqlite_schema import SQLITE_MIGRATIONS
+
+__all__ = ["CHECKPOINT_EVERY", "SQLiteDriver"]
+
+logger = logging.getLogger("roomkit.store.sqlite")
+
+CHECKPOINT_EVERY = 1000
+"""Changed rows between two background checkpoints (SQLite's default is 1000 pages)."""
+
+# SQLite's own busy handler sleeps these steps (seconds), then repeats the last one.
+_BACKOFF = (0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.025, 0.025, 0.05, 0.05, 0.1)
+_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
+
+# A statement as SQLite takes it: ``?`` placeholders, the argument each one takes, and
+# whether it writes (writes go through the group commit).
+_Translated = tuple[str, tuple[int, ...], bool]
+
+
+def _translate(sql: str) -> _Translated:
+    """Rewrite ``$n`` placeholders as ``?``; list the argument each takes; tell writes."""
+    order = tuple(int(number) - 1 for number in _PLACEHOLDER.findall(sql))
+    writes = sql.lstrip().split(None, 1)[0].upper() in _WRITES
+    return _PLACEHOLDER.sub("?", sql), order, writes
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Tell whether the error means another connection holds a lock we need."""
+    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _BUSY_CODES
+
+
+class _Backoff:
+    """Paces the retries of a statement refused because the database is locked.
+
+    Each pause sleeps asynchronously (SQLite's own busy handler's steps) and raises the
+    refusal once the store's ``busy_timeout`` is up. The store's own checkpoint holds
+    writers back for a moment; that wait does not count, so it never fails a write.
+    """
+
+    __slots__ = ("_attempt", "_deadline", "_driver")
+
+    def __init__(self, driver: SQLiteDriver) -> None:
+        self._driver = driver
+        self._deadline = asyncio.get_running_loop().time() + driver.busy_timeout
+        self._attempt = 0
+
+    async def pause(self, refused: sqlite3.OperationalError) -> None:
+        """Wait before the next try, or raise ``refused`` when out of time."""
+        if not _is_busy(refused):
+            raise refused
+        remaining = self._deadline - asyncio.get_running_loop().time()
+        if remaining <= 0 and not self._driver.checkpointing:
+            raise refused
+        delay = _BACKOFF[min(self._attempt, len(_BACKOFF) - 1)]
+        self._attempt += 1
+        await asyncio.sleep(max(min(delay, remaining), _BACKOFF[0]))
+
+
+class _Runner(SQLConnection):
+    """Runs statements on the connection, translating placeholders and conflicts."""
+
+    __slots__ = ("_conn", "_driver")
+
+    def __init__(self, conn: sqlite3.Connection, driver: SQLiteDriver) -> None:
+        self._conn = conn
+        self._driver = driver
+
+    def run(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
+        """Run one statement now, on the calling thread."""
+        text, order, _ = self._driver.translated(sql)
+        try:
+            rows: list[Row] = self._conn.execute(text, [args[i] for i in order]).fetchall()
+        except sqlite3.IntegrityError as exc:
+            if "UNIQUE" not in str(exc):
+                raise
+            raise IntegrityConflict(str(exc)) from exc
+        return rows
+
+    async def rows(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
+        """Run the statement now (inside a transaction, or while opening)."""
+        return self.run(sql, args)
+
+    def run_group(self, group: list[Pending]) -> bool:
+        """Run writes in one transaction and settle their callers; False if busy.
+
+        A write breaking a constraint fails alone (SQLite undoes that statement only);
+        any other error undoes the whole group, to be run again one write at a time.
+        """
+        conn = self._conn
+        outcomes: list[list[Row] | BaseException] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for sql, args, _ in group:
+                try:
+                    outcomes.append(self.run(sql, args))
+                except (IntegrityConflict, sqlite3.IntegrityError) as exc:
+                    if not conn.in_transaction:
+                        raise
+                    outcomes.append(exc)
+            conn.execute("COMMIT")
+        except Exception:  # run again one by one: each caller then gets its own outcome
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            return False
+        for (_, _, future), outcome in zip(group, outcomes, strict=True):
+            settle(future, outcome)
+        self._driver.changed()
+        return True
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        """Run a statement whose result is not needed."""
+        await self.rows(sql, args)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        """Run a query and return every row."""
+        return await self.rows(sql, args)
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        """Run a query and return its first row, or ``None``."""
+        rows = await self.rows(sql, args)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        """Run a query and return the first column of its first row (``None`` if none)."""
+        rows = await self.rows(sql, args)
+        return rows[0][0] if rows else None
+
+
+async def _roll_back(runner: _Runner) -> None:
+    """Undo the open transaction, if ``BEGIN`` got as far as opening one."""
+    try:
+        await runner.execute("ROLLBACK")
+    except sqlite3.OperationalError:  # no transaction is active
+        logger.debug("nothing to roll back")
+
+
+class SQLiteDriver(SQLDriver):
+    """One SQLite connection used on the event loop, opened lazily.
+
+    An asyncio lock keeps a transaction's statements together: while one task is in a
+    transaction, other tasks' statements wait for it to end.
+    """
+
+    def __init__(self, path: str, busy_timeout: float) -> None:
+        """Prepare a driver on ``path``; ``busy_timeout`` is in seconds."""
+        self.path = path
+        self.busy_timeout = busy_timeout
+        self._sql: dict[str, _Translated] = {}
+        self._conn: sqlite3.Connection | None = None
+        self._runner: _Runner | None = None
+        self._checkpointer: Checkpointer | None = None
+        self._checkpointed_at = 0
+        self._lock = asyncio.Lock()
+        self._commits = GroupCommit(self)
+
+    def translated(self, sql: str) -> _Translated:
+        """The SQLite form of a statement, worked out once."""
+        found = self._sql.get(sql)
+        if found is None:
+            found = self._sql[sql] = _translate(sql)
+        return found
+
+    @property
+    def checkpointing(self) -> bool:
+        """Whether the store's own checkpoint is under way."""
+        return self._checkpointer is not None and self._checkpointer.active
+
+    def changed(self) -> None:
+        """Start a background checkpoint when enough rows changed since the last one."""
+        conn, checkpointer = self._conn, self._checkpointer
+        if conn is None or checkpointer is None:
+            return
+        changes = conn.total_changes
+        if changes - self._checkpointed_at >= CHECKPOINT_EVERY and checkpointer.start():
+            self._checkpointed_at = changes
+
+    async def _ready(self) -> _Runner:
+        """Return the runner on the open connection (call with the lock held)."""
+        runner = self._runner
+        if runner is None:
+            runner = await self._connect()
+        return runner
+
+    async def _connect(self) -> _Runner:
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        runner = _Runner(conn, self)
+        try:
+            conn.execute("PRAGMA busy_timeout = 0")
+            mode = (await self._waiting(runner, "PRAGMA journal_mode = WAL"))[0][0]
+            conn.execute("PRAGMA synchronous = NORMAL")
+            await self._migrate(runner)
+            if mode == "wal":
+                self._checkpointer = Checkpointer(self.path)
+                conn.execute("PRAGMA wal_autocheckpoint = 0")
+        except BaseException:
+            conn.close()
+            raise
+        self._conn, self._runner = conn, runner
+        self._checkpointed_at = conn.total_changes
+        return runner
+
+    async def _waiting(self, runner: _Runner, sql: str) -> list[Row]:
+        """Run a statement, retrying while the database is locked (lock held: opening)."""
+        backoff = _Backoff(self)
+        while True:
+            try:
+                return runner.run(sql, ())
+            except sqlite3.OperationalError as exc:
+                await backoff.pause(exc)
+
+    async def _migrate(self, runner: _Runner) -> None:
+        await self._waiting(runner, "BEGIN IMMEDIATE")
+        try:
+            applied = await migrate(
+                runner,
+                SQLITE_MIGRATIONS,
+                version_table="schema_version",
+                applied_at=utcnow().isoformat(),
+            )
+            await runner.execute("COMMIT")
+        except BaseException:
+            await _roll_back(runner)
+            raise
+        logger.debug("sqlite store %s open (migrations applied: %s)", self.path, applied)
+
+    async def open(self) -> None:
+        """Open the file and migrate its schema, if not done yet."""
+        async with self._lock:
+            await self._ready()
+
+    async def close(self) -> None:
+        """Close the connections (the next statement opens them again)."""
+        async with self._lock:
+            conn, self._conn, self._runner = self._conn, None, None
+            checkpointer, self._checkpointer = self._checkpointer, None
+            if conn is not None:
+                conn.close()
+            if checkpointer is not None:
+                await checkpointer.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SQLConnection]:
+        """An immediate (write-locking) transaction, committed unless the body raises."""
+        runner = await self._begin()
+        try:
+            yield runner
+            runner.run("COMMIT", ())
+        except BaseException:
+            await _roll_back(runner)
+            raise
+        finally:
+            self._lock.release()
+
+    async def _begin(self) -> _Runner:
+        """Take the lock and open an immediate transaction; wait unlocked while busy."""
+        backoff: _Backoff | None = None
+        while True:
+            await self._lock.acquire()
+            try:
+                runner = await self._ready()
+                runner.run("BEGIN IMMEDIATE", ())
+            except sqlite3.OperationalError as exc:
+                self._lock.release()
+                backoff = backoff or _Backoff(self)
+                await backoff.pause(exc)
+            except BaseException:
+                self._lock.release()
+                raise
+            else:
+                return runner
+
+    async def run_alone(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
+        """Run one statement in its own transaction (autocommit) and return its rows.
+
+        While another connection holds the database, the retries wait without holding
+        the store's lock, so this store's readers carry on meanwhile.
+        """
+        backoff: _Backoff | None = None
+        while True:
+            async with self._lock:
+                runner = await self._ready()
+                try:
+                    rows = runner.run(sql, args)
+                except sqlite3.OperationalError as exc:
+                    refused = exc
+                else:
+                    self.changed()
+                    return rows
+            backoff = backoff or _Backoff(self)
+            await backoff.pause(refused)
+
+    def run_group(self, group: list[Pending]) -> bool:
+        """Run writes in one transaction now, unless a transaction holds the connection."""
+        runner = self._runner
+        if runner is None or self._lock.locked():
+            return False
+        return runner.run_group(group)
+
+    async def _rows(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
+        if self.translated(sql)[2]:
+            return await self._commits.write(sql, args)
+        return await self.run_alone(sql, args)
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        """Run one statement on its own."""
+        await self._rows(sql, args)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        """Run a query and return every row."""
+        return await self._rows(sql, args)
+
+    async def fetchrow(self, sql: str, *args: Any) -> Row | None:
+        """Run a query and return its first row, or ``None``."""
+        rows = await self._rows(sql, args)
+        return rows[0] if rows else None
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        """Run a query and return the first value of its first row."""
+        rows = await self._rows(sql, args)
+        return rows[0][0] if rows else None

@@ -1,0 +1,245 @@
+"""How the SQL stores combine concurrent calls: the PostgreSQL statement batcher and the
+SQLite group commit, each against a fake that records what reached the database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+import pytest
+
+from roomkit.store._sql.batch import StatementBatcher, settle, tagged
+from roomkit.store._sql.driver import IntegrityConflict, Row
+from roomkit.store._sql.sqlite_commit import PROBE_EVERY, GroupCommit, Pending
+
+# --- tagging ---------------------------------------------------------------------------
+
+
+def test_a_select_gets_the_caller_position_as_its_first_column() -> None:
+    assert tagged("SELECT data FROM rooms WHERE id = $1 AND status = $2") == (
+        "SELECT CAST($3 AS INTEGER), data FROM rooms WHERE id = $1 AND status = $2"
+    )
+
+
+def test_a_write_returns_the_caller_position_first() -> None:
+    assert tagged("UPDATE events SET data = $2 WHERE id = $1 RETURNING room_id, idx") == (
+        "UPDATE events SET data = $2 WHERE id = $1 RETURNING CAST($3 AS INTEGER), room_id, idx"
+    )
+    assert tagged("SELECT 1") == "SELECT CAST($1 AS INTEGER), 1"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT a FROM t UNION SELECT b FROM u",
+        "UPDATE t SET a = $1",
+        "WITH x AS (SELECT 1) SELECT * FROM x",
+    ],
+)
+def test_statements_of_other_shapes_are_not_batched(sql: str) -> None:
+    assert tagged(sql) is None
+
+
+# --- the statement batcher -------------------------------------------------------------
+
+
+class FakeServer:
+    """Answers ``SELECT``s with ``(argument,)`` rows and records every round trip."""
+
+    def __init__(self, refuse: set[Any] | None = None) -> None:
+        self.trips: list[tuple[str, str, list[tuple[Any, ...]]]] = []
+        self.refuse = refuse or set()
+
+    def _answer(self, args: tuple[Any, ...]) -> list[Row]:
+        if args and args[0] in self.refuse:
+            raise IntegrityConflict(f"{args[0]} refused")
+        return [(args[0],)] if args and args[0] is not None else []
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        self.trips.append(("one", sql, [args]))
+        await asyncio.sleep(0)
+        return self._answer(args)
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        self.trips.append(("one", sql, [args]))
+        self._answer(args)
+
+    async def fetchmany(self, sql: str, args: Sequence[tuple[Any, ...]]) -> list[Row]:
+        self.trips.append(("many", sql, list(args)))
+        await asyncio.sleep(0)
+        rows: list[Row] = []
+        for call in args:
+            rows += [(call[-1], *row) for row in self._answer(call[:-1])]
+        return rows
+
+    async def executemany(self, sql: str, args: Sequence[tuple[Any, ...]]) -> None:
+        self.trips.append(("many", sql, list(args)))
+        for call in args:
+            self._answer(call)
+
+
+def _batcher(server: FakeServer) -> StatementBatcher:
+    async def runner() -> FakeServer:
+        return server
+
+    return StatementBatcher(runner)
+
+
+async def test_a_lone_call_runs_as_it_is() -> None:
+    server = FakeServer()
+    assert await _batcher(server).run("SELECT a FROM t WHERE a = $1", ("x",), rows=True) == [
+        ("x",)
+    ]
+    assert server.trips == [("one", "SELECT a FROM t WHERE a = $1", [("x",)])]
+
+
+async def test_concurrent_calls_share_one_round_trip_and_get_their_own_rows() -> None:
+    server = FakeServer()
+    batcher = _batcher(server)
+
+    results = await asyncio.gather(
+        *(batcher.run("SELECT a FROM t WHERE a = $1", (v,), rows=True) for v in "abc"),
+        batcher.run("SELECT a FROM t WHERE a = $1", (None,), rows=True),
+    )
+
+    assert results == [[("a",)], [("b",)], [("c",)], []]
+    assert server.trips == [
+        (
+            "many",
+            "SELECT CAST($2 AS INTEGER), a FROM t WHERE a = $1",
+            [("a", 0), ("b", 1), ("c", 2), (None, 3)],
+        )
+    ]
+
+
+async def test_batched_writes_run_in_order_of_their_first_argument() -> None:
+    server = FakeServer()
+    batcher = _batcher(server)
+    sql = "INSERT INTO t (a) VALUES ($1)"
+
+    await asyncio.gather(*(batcher.run(sql, (v,), rows=False) for v in "cab"))
+
+    assert server.trips == [("many", sql, [("a",), ("b",), ("c",)])]
+
+
+async def test_calls_made_while_a_batch_is_in_flight_wait_and_go_together() -> None:
+    server = FakeServer()
+    batcher = _batcher(server)
+    sql = "SELECT a FROM t WHERE a = $1"
+
+    first = asyncio.ensure_future(batcher.run(sql, ("a",), rows=True))
+    await asyncio.sleep(0)  # the first call is sent alone
+    later = [asyncio.ensure_future(batcher.run(sql, (v,), rows=True)) for v in "bc"]
+    await asyncio.gather(first, *later)
+
+    assert [(kind, calls) for kind, _, calls in server.trips] == [
+        ("one", [("a",)]),
+        ("many", [("b", 0), ("c", 1)]),
+    ]
+
+
+async def test_a_failed_batch_is_run_again_one_call_at_a_time() -> None:
+    server = FakeServer(refuse={"b"})
+    batcher = _batcher(server)
+    sql = "SELECT a FROM t WHERE a = $1"
+
+    results = await asyncio.gather(
+        *(batcher.run(sql, (v,), rows=True) for v in "abc"), return_exceptions=True
+    )
+
+    assert results[0] == [("a",)] and results[2] == [("c",)]
+    assert isinstance(results[1], IntegrityConflict)
+    assert [kind for kind, _, _ in server.trips] == ["many", "one", "one", "one"]
+
+
+async def test_a_statement_that_cannot_be_tagged_runs_call_by_call() -> None:
+    server = FakeServer()
+    batcher = _batcher(server)
+    sql = "WITH x AS (SELECT $1 AS a) SELECT a FROM x"
+
+    results = await asyncio.gather(*(batcher.run(sql, (v,), rows=True) for v in "ab"))
+
+    assert results == [[("a",)], [("b",)]]
+    assert [kind for kind, _, _ in server.trips] == ["one", "one"]
+
+
+def test_settling_skips_a_caller_that_stopped_waiting() -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        future: asyncio.Future[list[Row]] = loop.create_future()
+        future.cancel()
+        settle(future, [("late",)])
+        assert future.cancelled()
+    finally:
+        loop.close()
+
+
+# --- the SQLite group commit -----------------------------------------------------------
+
+
+class FakeCommitter:
+    """Records lone writes and groups; can refuse to run a group."""
+
+    def __init__(self, *, groups_run: bool = True) -> None:
+        self.alone: list[str] = []
+        self.groups: list[list[str]] = []
+        self.groups_run = groups_run
+
+    async def run_alone(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
+        self.alone.append(args[0])
+        if args[0] == "bad":
+            raise IntegrityConflict("bad")
+        return [(args[0],)]
+
+    def run_group(self, group: list[Pending]) -> bool:
+        self.groups.append([args[0] for _, args, _ in group])
+        if not self.groups_run:
+            return False
+        for _, args, future in group:
+            settle(future, [(args[0],)])
+        return True
+
+
+async def test_writes_with_no_company_run_at_once() -> None:
+    committer = FakeCommitter()
+    commits = GroupCommit(committer)
+
+    for n in range(PROBE_EVERY - 1):
+        assert await commits.write("INSERT", (f"w{n}",)) == [(f"w{n}",)]
+
+    assert committer.groups == []
+    assert len(committer.alone) == PROBE_EVERY - 1
+
+
+async def test_a_probing_write_gathers_the_others_into_one_group() -> None:
+    committer = FakeCommitter()
+    commits = GroupCommit(committer)
+    names = [f"w{n}" for n in range(PROBE_EVERY + 4)]
+
+    results = await asyncio.gather(*(commits.write("INSERT", (name,)) for name in names))
+
+    assert results == [[(name,)] for name in names]
+    assert committer.alone == names[: PROBE_EVERY - 1]
+    assert committer.groups == [names[PROBE_EVERY - 1 :]]
+    # company was found, so the next write waits for the loop's next pass as well
+    assert await commits.write("INSERT", ("next",)) == [("next",)]
+    assert committer.groups[-1] == ["next"]
+
+
+async def test_a_group_that_cannot_run_now_runs_one_write_at_a_time() -> None:
+    committer = FakeCommitter(groups_run=False)
+    commits = GroupCommit(committer)
+    for n in range(PROBE_EVERY - 1):
+        await commits.write("INSERT", (f"w{n}",))
+    committer.alone.clear()
+
+    results = await asyncio.gather(
+        *(commits.write("INSERT", (name,)) for name in ("a", "bad", "c")),
+        return_exceptions=True,
+    )
+
+    assert results[0] == [("a",)] and results[2] == [("c",)]
+    assert isinstance(results[1], IntegrityConflict)
+    assert committer.groups == [["a", "bad", "c"]]
+    assert committer.alone == ["a", "bad", "c"]
