@@ -1,0 +1,114 @@
+"""Fill a store's rooms with many events quickly, for the benchmarks' large stores.
+
+A million ``add_event`` calls take minutes on the SQL stores, so for them the events are
+written straight into the store's tables, one set-based ``INSERT`` per room inside one
+transaction, exactly as ``add_event`` leaves them (gap-free indexes, the room's
+counters, the JSON with its index and id). This knows the stores' private table layout;
+it is a benchmark tool, not an API.
+
+One event in ``internal_every`` is written with ``visibility="internal"`` (0: none).
+After filling, the write-ahead log is folded into the database (SQLite) or the server
+checkpointed and the tables analysed (PostgreSQL), so that the timed run that follows
+does not pay for the fill.
+"""
+
+from __future__ import annotations
+
+from roomkit.models import ChannelType, EventSource, EventStatus, RoomEvent, TextContent
+from roomkit.store import ConversationStore
+
+__all__ = ["fill"]
+
+_SQLITE_FILL = (
+    "WITH RECURSIVE n(i) AS (SELECT $2 UNION ALL SELECT i + 1 FROM n WHERE i < $3)"
+    " INSERT INTO events (room_id, idx, id, visibility, idempotency_key, added_at, data)"
+    " SELECT $1, i, $1 || '-' || i, v, NULL, $4,"
+    " json_set($5, '$.index', i, '$.id', $1 || '-' || i, '$.visibility', v)"
+    " FROM (SELECT i, CASE WHEN $6 > 0 AND i % $6 = 0 THEN 'internal' ELSE 'all' END AS v"
+    " FROM n)"
+)
+_POSTGRES_FILL = (
+    "INSERT INTO {p}events (room_id, idx, id, visibility, idempotency_key, data)"
+    " SELECT $1, i, $1 || '-' || i, v, NULL, jsonb_set(jsonb_set(jsonb_set(CAST($4 AS JSONB),"
+    " '{{index}}', to_jsonb(i)), '{{id}}', to_jsonb($1 || '-' || i)),"
+    " '{{visibility}}', to_jsonb(v))"
+    " FROM (SELECT i, CASE WHEN $5 > 0 AND i % $5 = 0 THEN 'internal' ELSE 'all' END AS v"
+    " FROM generate_series(CAST($2 AS INTEGER), CAST($3 AS INTEGER)) AS i) AS n"
+)
+_POSTGRES_COUNT = (
+    "UPDATE {p}rooms SET event_count = $2, latest_index = $2 - 1, updated_at = now() WHERE id = $1"
+)
+
+
+def template(room_id: str, body: str = "archived message") -> RoomEvent:
+    """The event every filled row copies (with its own id, index and visibility)."""
+    return RoomEvent(
+        room_id=room_id,
+        source=EventSource(channel_id="archive", channel_type=ChannelType.WEBSOCKET),
+        content=TextContent(body=body),
+        status=EventStatus.DELIVERED,
+    )
+
+
+async def fill(
+    store: ConversationStore, room_ids: list[str], count: int, *, internal_every: int = 0
+) -> None:
+    """Append ``count`` events to each of the SQL store's (existing) rooms."""
+    from roomkit.store.postgres import PostgresStore
+    from roomkit.store.sqlite import SQLiteStore
+
+    if isinstance(store, SQLiteStore):
+        await _fill_sqlite(store, room_ids, count, internal_every)
+        # fold the fill's log into the file now, not during the timed run
+        await store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    elif isinstance(store, PostgresStore):
+        await _fill_postgres(store, room_ids, count, internal_every)
+        # statistics for the planner and the fill's dirty pages on disk before timing
+        await store._db.execute(f"VACUUM (ANALYZE) {store._prefix}events, {store._prefix}rooms")
+        await store._db.execute("CHECKPOINT")
+    else:
+        raise TypeError(f"bulk filling needs a SQL store, not {type(store).__name__}")
+
+
+async def _fill_sqlite(
+    store: ConversationStore, room_ids: list[str], count: int, internal_every: int
+) -> None:
+    db = store._db  # type: ignore[attr-defined]
+    async with db.transaction() as conn:
+        for room_id in room_ids:
+            start = int(
+                await conn.fetchval("SELECT event_count FROM rooms WHERE id = $1", room_id)
+            )
+            await conn.execute(
+                _SQLITE_FILL,
+                room_id,
+                start,
+                start + count - 1,
+                store._ts(store._clock()),  # type: ignore[attr-defined]
+                template(room_id).model_dump_json(),
+                internal_every,
+            )
+
+
+async def _fill_postgres(
+    store: ConversationStore, room_ids: list[str], count: int, internal_every: int
+) -> None:
+    prefix = store._prefix  # type: ignore[attr-defined]
+    insert = _POSTGRES_FILL.format(p=prefix)
+    counters = _POSTGRES_COUNT.format(p=prefix)
+    for room_id in room_ids:
+        async with store._db.transaction() as conn:  # type: ignore[attr-defined]
+            start = int(
+                await conn.fetchval(
+                    f"SELECT event_count FROM {prefix}rooms WHERE id = $1 FOR UPDATE", room_id
+                )
+            )
+            await conn.execute(
+                insert,
+                room_id,
+                start,
+                start + count - 1,
+                template(room_id).model_dump_json(),
+                internal_every,
+            )
+            await conn.execute(counters, room_id, start + count)
