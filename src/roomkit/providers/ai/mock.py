@@ -58,8 +58,10 @@ class MockAIProvider(AIProvider):
         if self.fail_with is not None:
             raise self.fail_with
         content = next(self._replies)
-        prompt_chars = sum(_text_length(message) for message in context.messages)
-        prompt_chars += len(context.system_prompt or "")
+        prompt_chars = len(context.system_prompt or "")
+        for message in context.messages:
+            text = message.content
+            prompt_chars += len(text) if isinstance(text, str) else _text_length(message)
         return AIResponse(
             content=content,
             finish_reason="stop",
