@@ -122,3 +122,23 @@ async def test_callbacks_run_in_order_and_a_failure_does_not_stop_the_rest(
 
 async def test_firing_without_listeners_is_harmless() -> None:
     await MinimalBackend()._fire_speech_end(SESSION, b"")
+
+
+async def test_a_subclass_with_its_own_init_still_keeps_callbacks() -> None:
+    class OwnInit(MinimalBackend):
+        def __init__(self, label: str) -> None:  # does not call super().__init__()
+            self.label = label
+
+    first, second = OwnInit("a"), OwnInit("b")
+    seen: list[str] = []
+
+    async def record(session: VoiceSession) -> None:
+        seen.append(session.id)
+
+    first.on_barge_in(record)
+    first.on_speech_start(record)
+    await first._fire_barge_in(SESSION)
+    await first._fire_speech_start(SESSION)
+    await second._fire_barge_in(SESSION)  # its own, empty lists
+    assert seen == ["s1", "s1"]
+    assert second._barge_in_callbacks == []

@@ -105,10 +105,48 @@ async def test_base_name_and_close() -> None:
     await tts.close()
 
 
-def test_stream_is_abstract_too() -> None:
-    class ClipOnly(TTSProvider):
-        async def synthesize(self, text: str, *, voice: str | None = None) -> AudioContent:
-            return AudioContent(url="x")
+class _ClipOnly(TTSProvider):
+    """A provider implementing only ``synthesize``, as the spec allows."""
 
-    with pytest.raises(TypeError, match="synthesize_stream"):
-        ClipOnly()  # type: ignore[abstract]
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    async def synthesize(self, text: str, *, voice: str | None = None) -> AudioContent:
+        return AudioContent(url=self.url)
+
+
+def _wav_url(pcm: bytes, rate: int, width: int = 2) -> str:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(width)
+        wav.setframerate(rate)
+        wav.writeframes(pcm)
+    return "data:audio/wav;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+async def test_default_stream_yields_the_clip_as_one_final_chunk() -> None:
+    pcm = bytes(range(200)) * 4
+    tts = _ClipOnly(_wav_url(pcm, 22050))
+    chunks = [chunk async for chunk in tts.synthesize_stream("hello")]
+    assert len(chunks) == 1
+    assert chunks[0].data == pcm
+    assert chunks[0].sample_rate == 22050
+    assert chunks[0].is_final
+
+
+@pytest.mark.parametrize(
+    ("url", "error", "message"),
+    [
+        ("https://cdn.example/clip.wav", NotImplementedError, "synthesize_stream"),
+        ("data:audio/wav;base64,@@@", ValueError, "not readable WAV"),
+        ("data:audio/wav;base64," + base64.b64encode(b"RIFF").decode(), ValueError, "WAV"),
+        (_wav_url(b"\x00" * 30, 8000, width=1), ValueError, "16-bit"),
+    ],
+    ids=["remote-url", "bad-base64", "truncated-wav", "8-bit"],
+)
+async def test_default_stream_refuses_what_it_cannot_decode(
+    url: str, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        [chunk async for chunk in _ClipOnly(url).synthesize_stream("hello")]

@@ -20,6 +20,7 @@ from roomkit.channels.capabilities import (
 )
 from roomkit.channels.realtime_voice import RealtimeToolHandler, RealtimeVoiceChannel
 from roomkit.channels.transport import TransportChannel
+from roomkit.channels.voice import VoiceChannel
 from roomkit.channels.websocket import SendFn, WebSocketChannel
 from roomkit.models.enums import ChannelType
 from roomkit.providers.email.base import EmailProvider
@@ -49,6 +50,7 @@ __all__ = [
     "SMSChannel",
     "SendFn",
     "TransportChannel",
+    "VoiceChannel",
     "WebSocketChannel",
     "WhatsAppChannel",
     "content_text",

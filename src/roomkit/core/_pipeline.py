@@ -13,6 +13,7 @@ from roomkit.models.enums import EventStatus, HookTrigger
 from roomkit.models.event import RoomEvent
 from roomkit.models.hook import InjectedEvent
 from roomkit.models.task import Observation, Task
+from roomkit.store.base import supports_event_updates
 
 __all__ = ["PipelineMixin", "PipelineOutcome"]
 
@@ -127,7 +128,7 @@ class PipelineMixin(HelpersMixin):
     ) -> tuple[BroadcastResult, RoomEvent]:
         """Broadcast a stored event and record its delivery results; return both."""
         result = await self._event_router.broadcast(stored, context, targets)
-        if result.delivery_results:
+        if result.delivery_results and supports_event_updates(self._store):
             results = {
                 cid: r.model_dump(mode="json") for cid, r in result.delivery_results.items()
             }

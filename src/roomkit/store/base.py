@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -13,7 +14,9 @@ from roomkit.models.participant import Participant
 from roomkit.models.room import Room
 from roomkit.models.task import Observation, Task
 
-__all__ = ["ConversationStore"]
+__all__ = ["ConversationStore", "supports_event_updates"]
+
+logger = logging.getLogger("roomkit.store")
 
 
 class ConversationStore(ABC):
@@ -85,9 +88,15 @@ class ConversationStore(ABC):
     async def add_event(self, event: RoomEvent) -> RoomEvent:
         """Append an event to its room's timeline, assigning its ``index``."""
 
-    @abstractmethod
     async def update_event(self, event: RoomEvent) -> RoomEvent:
-        """Replace a stored event (status, delivery results, metadata); keeps its index."""
+        """Replace a stored event (status, delivery results, metadata); keeps its index.
+
+        Every shipped store implements it. A store written to the spec's method list
+        alone may leave it out: RoomKit then keeps events as first stored, without the
+        delivery results, status reports and voice notes recorded after that, and logs
+        a warning once (see :func:`supports_event_updates`).
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not implement update_event")
 
     @abstractmethod
     async def get_event(self, event_id: str) -> RoomEvent | None:
@@ -228,3 +237,24 @@ class ConversationStore(ABC):
     async def close(self) -> None:
         """Release connections or files held by the store (nothing by default)."""
         return None
+
+
+_warned_no_updates: set[type[ConversationStore]] = set()
+
+
+def supports_event_updates(store: ConversationStore) -> bool:
+    """Whether ``store`` overrides :meth:`ConversationStore.update_event`.
+
+    Warns once per store class when it does not, so the missing records are explained.
+    """
+    kind = type(store)
+    if kind.update_event is not ConversationStore.update_event:
+        return True
+    if kind not in _warned_no_updates:
+        _warned_no_updates.add(kind)
+        logger.warning(
+            "%s does not implement update_event: delivery results, status reports and "
+            "voice notes are not recorded on stored events",
+            kind.__name__,
+        )
+    return False

@@ -30,23 +30,37 @@ __all__ = ["VoiceBackend"]
 logger = logging.getLogger("roomkit.voice.backends")
 
 
+class _CallbackList[C]:
+    """A per-instance list of callbacks, created empty on first access.
+
+    A non-data descriptor: once made, the list lives in the instance's ``__dict__`` under
+    the same name, so later reads are plain attribute reads.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: object, owner: type | None = None) -> list[C]:
+        callbacks: list[C] = instance.__dict__.setdefault(self._name, [])
+        return callbacks
+
+
 class VoiceBackend(ABC):
     """Audio transport: sessions, speech detection callbacks and audio playback.
 
     The base keeps the registered callbacks in lists and offers ``_fire_*`` helpers
     that call them in registration order; a failing callback is logged and does not
-    stop the others. Subclasses must call ``super().__init__()``; their
-    ``on_speech_start``/``on_speech_end`` usually append to ``_speech_start_callbacks``
-    and ``_speech_end_callbacks``.
+    stop the others. Subclasses' ``on_speech_start``/``on_speech_end`` usually append to
+    ``_speech_start_callbacks`` and ``_speech_end_callbacks``; each instance gets its
+    own lists on first use, so subclasses need no particular ``__init__``.
     """
 
-    def __init__(self) -> None:
-        self._speech_start_callbacks: list[SpeechStartCallback] = []
-        self._speech_end_callbacks: list[SpeechEndCallback] = []
-        self._partial_transcription_callbacks: list[PartialTranscriptionCallback] = []
-        self._vad_silence_callbacks: list[VADSilenceCallback] = []
-        self._vad_audio_level_callbacks: list[VADAudioLevelCallback] = []
-        self._barge_in_callbacks: list[BargeInCallback] = []
+    _speech_start_callbacks: _CallbackList[SpeechStartCallback] = _CallbackList()
+    _speech_end_callbacks: _CallbackList[SpeechEndCallback] = _CallbackList()
+    _partial_transcription_callbacks: _CallbackList[PartialTranscriptionCallback] = _CallbackList()
+    _vad_silence_callbacks: _CallbackList[VADSilenceCallback] = _CallbackList()
+    _vad_audio_level_callbacks: _CallbackList[VADAudioLevelCallback] = _CallbackList()
+    _barge_in_callbacks: _CallbackList[BargeInCallback] = _CallbackList()
 
     @property
     @abstractmethod

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
+import wave
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 
@@ -23,15 +27,41 @@ class TTSProvider(ABC):
     async def synthesize(self, text: str, *, voice: str | None = None) -> AudioContent:
         """Return a clip of ``text`` spoken with ``voice`` (vendor default when ``None``)."""
 
-    @abstractmethod
-    def synthesize_stream(
+    async def synthesize_stream(
         self, text: str, *, voice: str | None = None
     ) -> AsyncIterator[AudioChunk]:
         """Yield raw audio chunks of ``text`` as they are produced; the last is final.
 
-        Implement it as an ``async def`` generator; consume it with ``async for``.
+        Default: synthesize the whole clip, then yield its PCM as one final chunk. That
+        needs :meth:`synthesize` to return 16-bit WAV in a ``data:`` URL; vendors that
+        stream, or that return audio by reference, override this.
         """
+        clip = await self.synthesize(text, voice=voice)
+        yield _wav_clip_chunk(clip, self.name)
 
     async def close(self) -> None:
         """Release connections held by the provider (nothing by default)."""
         return None
+
+
+def _wav_clip_chunk(clip: AudioContent, provider: str) -> AudioChunk:
+    """The PCM of a WAV clip held in a base64 ``data:`` URL, as one final chunk."""
+    header, _, payload = clip.url.partition(",")
+    if not (header.startswith("data:") and header.endswith(";base64")):
+        raise NotImplementedError(
+            f"{provider} returns audio at {clip.url[:40]!r}, not inline WAV: "
+            "it must implement synthesize_stream to be streamed"
+        )
+    try:
+        with wave.open(io.BytesIO(base64.b64decode(payload, validate=True)), "rb") as wav:
+            if wav.getsampwidth() != 2:
+                raise ValueError(f"expected 16-bit samples, got {8 * wav.getsampwidth()}-bit")
+            pcm = wav.readframes(wav.getnframes())
+            return AudioChunk(
+                data=pcm,
+                sample_rate=wav.getframerate(),
+                channels=wav.getnchannels(),
+                is_final=True,
+            )
+    except (binascii.Error, wave.Error, EOFError) as exc:
+        raise ValueError(f"{provider} returned a clip that is not readable WAV: {exc}") from exc
