@@ -25,7 +25,10 @@ from roomkit import (
     HookExecution,
     HookResult,
     HookTrigger,
+    IdentityHookResult,
+    IdentityResult,
     MockAIProvider,
+    MockIdentityResolver,
     MockSMSProvider,
     ProviderError,
     RoomEvent,
@@ -341,3 +344,33 @@ async def test_a_registered_ai_channel_is_traced_with_the_kits_telemetry(rec: Re
 
     assert ai.telemetry is rec.telemetry
     assert len(rec.finished("roomkit.ai.generate")) == 1
+
+
+async def test_identity_hooks_are_traced_like_other_hooks() -> None:
+    exporter = InMemorySpanExporter()
+    tracer_provider = TracerProvider()
+    tracer_provider.add_span_processor(SimpleSpanProcessor(exporter))
+    telemetry = OpenTelemetryTelemetry(tracer_provider, MeterProvider())
+    async with RoomKit(identity_resolver=MockIdentityResolver(), telemetry=telemetry) as kit:
+        kit.register_channel(WebSocketChannel("ws-user"))
+        await kit.create_room(room_id="room-i")
+        await kit.attach_channel("room-i", "ws-user")
+
+        @kit.identity_hook(HookTrigger.ON_IDENTITY_UNKNOWN)
+        async def turn_away(
+            event: RoomEvent, ctx: RoomContext, found: IdentityResult
+        ) -> IdentityHookResult:
+            return IdentityHookResult.reject(SECRET_BODY)
+
+        result = await kit.process_inbound(message("ws-user", SECRET_BODY))
+
+    assert result.blocked
+    spans = [s for s in exporter.get_finished_spans() if s.name == "roomkit.hook"]
+    (span,) = spans
+    assert attrs(span)["roomkit.hook.name"] == "turn_away"
+    assert attrs(span)["roomkit.hook.trigger"] == "on_identity_unknown"
+    assert attrs(span)["roomkit.hook.outcome"] == "identity_rejected"
+    (root,) = [s for s in exporter.get_finished_spans() if s.name == "roomkit.process_inbound"]
+    assert _parent_id(span) == _span_id(root)
+    assert all(SECRET_BODY not in str(value) for value in attrs(span).values())
+    tracer_provider.shutdown()

@@ -9,7 +9,7 @@ from typing import Any
 
 from roomkit.core._pipeline import PipelineMixin
 from roomkit.core._room_lifecycle import RoomLifecycleMixin
-from roomkit.core.hooks import HookError, HookRegistration, call_hook
+from roomkit.core.hooks import HookError, HookRegistration
 from roomkit.models.context import RoomContext
 from roomkit.models.delivery import InboundMessage, InboundResult
 from roomkit.models.enums import ChannelType, HookTrigger, IdentificationStatus
@@ -117,7 +117,7 @@ class IdentityMixin(PipelineMixin, RoomLifecycleMixin):
             if hook.trigger != trigger or not hook.matches(event):
                 continue
             try:
-                verdict = await call_hook(hook.fn, hook.timeout, event, context, result)
+                verdict = await self._hook_engine.call(hook, event, context, result)
             except Exception as exc:
                 logger.warning("identity hook %r failed: %r", hook.name, exc)
                 await self._report_hook_errors(

@@ -23,6 +23,7 @@ from roomkit.models.context import RoomContext
 from roomkit.models.enums import ChannelDirection, ChannelType, HookExecution, HookTrigger
 from roomkit.models.event import RoomEvent
 from roomkit.models.hook import HookResult, InjectedEvent
+from roomkit.models.identity import IdentityHookResult
 from roomkit.models.task import Observation, Task
 from roomkit.telemetry import Telemetry
 
@@ -208,7 +209,7 @@ class HookEngine:
             if not hook.matches(result.event):
                 continue
             try:
-                verdict = await self._call(hook, result.event, context)
+                verdict = await self.call(hook, result.event, context)
             except Exception as exc:
                 logger.warning("hook %r failed on %s: %r", hook.name, trigger, exc)
                 result.errors.append(HookError(hook.name, trigger, exc))
@@ -252,13 +253,13 @@ class HookEngine:
         self, hook: HookRegistration, event: Any, context: RoomContext | None, *extra: Any
     ) -> HookError | None:
         try:
-            await self._call(hook, event, context, *extra)
+            await self.call(hook, event, context, *extra)
         except Exception as exc:
             logger.warning("hook %r failed on %s: %r", hook.name, hook.trigger, exc)
             return HookError(hook.name, hook.trigger, exc)
         return None
 
-    async def _call(self, hook: HookRegistration, *args: Any) -> Any:
+    async def call(self, hook: HookRegistration, *args: Any) -> Any:
         """Call one hook, inside a ``roomkit.hook`` span when telemetry is enabled."""
         if not self._telemetry.enabled:
             return await call_hook(hook.fn, hook.timeout, *args)
@@ -275,10 +276,18 @@ class HookEngine:
                 span.set_attribute("roomkit.hook.outcome", "timeout" if timed_out else "error")
                 span.set_attribute("roomkit.hook.timed_out", timed_out)
                 raise
-            if hook.execution is not HookExecution.SYNC:
-                outcome = "completed"
-            else:
-                outcome = verdict.action if isinstance(verdict, HookResult) else "allow"
+            outcome = _outcome(hook, verdict)
             span.set_attribute("roomkit.hook.outcome", outcome)
             span.set_attribute("roomkit.hook.timed_out", False)
             return verdict
+
+
+def _outcome(hook: HookRegistration, verdict: Any) -> str:
+    """Name what a hook decided, for its span (never its content)."""
+    if hook.execution is not HookExecution.SYNC:
+        return "completed"
+    if isinstance(verdict, HookResult):
+        return verdict.action
+    if isinstance(verdict, IdentityHookResult):
+        return f"identity_{verdict.status}"
+    return "allow"
