@@ -50,6 +50,17 @@ class BroadcastResult:
     """Channels the broadcast reached (before any fallback)."""
 
 
+@dataclass(slots=True)
+class _Delivery:
+    """One event on its way to one bound channel, and the broadcast it reports to."""
+
+    event: RoomEvent
+    binding: ChannelBinding
+    channel: Channel
+    context: RoomContext
+    result: BroadcastResult
+
+
 async def _no_emit(*_: Any, **__: Any) -> None:
     return None
 
@@ -216,7 +227,7 @@ class EventRouter:
             except Exception as exc:
                 await self._channel_failed(event, binding, exc, result)
                 return
-        await self._deliver(target, binding, channel, context, result)
+        await self._deliver(_Delivery(target, binding, channel, context, result))
         if result.delivery_results[binding.channel_id].status == EventStatus.FAILED:
             await self._fall_back(event, binding, context, result)
 
@@ -244,61 +255,40 @@ class EventRouter:
             event_id=event.id,
             data={"from": binding.channel_id, "to": fallback_id},
         )
-        await self._deliver(fallback_event, target, channel, context, result)
+        await self._deliver(_Delivery(fallback_event, target, channel, context, result))
         result.delivery_results[fallback_id].metadata["fallback_for"] = binding.channel_id
         result.delivery_results[binding.channel_id].metadata["fallback_to"] = fallback_id
 
-    async def _deliver(
-        self,
-        event: RoomEvent,
-        binding: ChannelBinding,
-        channel: Channel,
-        context: RoomContext,
-        result: BroadcastResult,
-    ) -> None:
+    async def _deliver(self, job: _Delivery) -> None:
         if not self._telemetry.enabled:
-            await self._guarded(event, binding, channel, context, result)
+            await self._guarded(job)
             return
-        attributes = span_attributes(event, binding, channel)
+        attributes = span_attributes(job.event, job.binding, job.channel)
         with self._telemetry.span("roomkit.deliver", attributes) as span:
-            await self._guarded(event, binding, channel, context, result)
-            describe_delivery(span, binding.channel_id, result)
+            await self._guarded(job)
+            describe_delivery(span, job.binding.channel_id, job.result)
 
-    async def _guarded(
-        self,
-        event: RoomEvent,
-        binding: ChannelBinding,
-        channel: Channel,
-        context: RoomContext,
-        result: BroadcastResult,
-    ) -> None:
+    async def _guarded(self, job: _Delivery) -> None:
         """Attempt a delivery and report a change of the channel's circuit state."""
-        cid = binding.channel_id
+        cid = job.binding.channel_id
         breaker = self.breaker(cid)
         state = breaker.state
         try:
-            await self._attempt(event, binding, channel, context, result, breaker)
+            await self._attempt(job, breaker)
         finally:
             if breaker.state != state:
                 await self._emit(
                     "circuit_state_changed",
-                    room_id=event.room_id,
+                    room_id=job.event.room_id,
                     channel_id=cid,
                     data={"from": str(state), "to": str(breaker.state)},
                 )
 
-    async def _attempt(
-        self,
-        event: RoomEvent,
-        binding: ChannelBinding,
-        channel: Channel,
-        context: RoomContext,
-        result: BroadcastResult,
-        breaker: CircuitBreaker,
-    ) -> None:
+    async def _attempt(self, job: _Delivery, breaker: CircuitBreaker) -> None:
+        event, binding, channel, context = job.event, job.binding, job.channel, job.context
         cid = binding.channel_id
         if not breaker.allow_request():
-            result.delivery_results[cid] = DeliveryResult(
+            job.result.delivery_results[cid] = DeliveryResult(
                 channel_id=cid, status=EventStatus.FAILED, error="circuit_open", attempts=0
             )
             await self._emit(
@@ -330,30 +320,24 @@ class EventRouter:
         except Exception as exc:
             breaker.record_failure()
             attempts = getattr(exc, "roomkit_attempts", attempts)
-            await self._delivery_failed(event, cid, exc, attempts, result)
+            await self._delivery_failed(job, exc, attempts)
             return
         breaker.record_success()
-        self._collect(output, result)
+        self._collect(output, job.result)
         provider = output.provider_result
-        result.delivery_results[cid] = DeliveryResult(
+        job.result.delivery_results[cid] = DeliveryResult(
             channel_id=cid,
             status=EventStatus.DELIVERED,
             provider_message_id=provider.provider_message_id if provider else None,
             attempts=attempts,
         )
 
-    async def _delivery_failed(
-        self,
-        event: RoomEvent,
-        cid: str,
-        exc: BaseException,
-        attempts: int,
-        result: BroadcastResult,
-    ) -> None:
+    async def _delivery_failed(self, job: _Delivery, exc: BaseException, attempts: int) -> None:
+        event, cid = job.event, job.binding.channel_id
         error = f"{type(exc).__name__}: {exc}"
         logger.warning("delivery of %s to %r failed: %s", event.id, cid, type(exc).__name__)
-        result.errors[cid] = exc
-        result.delivery_results[cid] = DeliveryResult(
+        job.result.errors[cid] = exc
+        job.result.delivery_results[cid] = DeliveryResult(
             channel_id=cid, status=EventStatus.FAILED, error=error, attempts=attempts
         )
         await self._emit(
