@@ -147,7 +147,8 @@ class ProviderError(RoomKitError):
     """A vendor call failed.
 
     ``code`` is a stable machine-readable reason, ``retryable`` tells the retry layer
-    whether trying again may succeed, ``status_code`` is the HTTP status if any.
+    whether trying again may succeed, ``status_code`` is the HTTP status if any, and
+    ``body`` the vendor's answer as received (the message quotes only its start).
     """
 
     def __init__(
@@ -159,9 +160,11 @@ class ProviderError(RoomKitError):
         status_code: int | None = None,
         provider: str | None = None,
         retry_after: float | None = None,
+        body: str | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
+        self.body = body
         self.retry_after = retry_after
         self.retryable = retryable
         self.status_code = status_code

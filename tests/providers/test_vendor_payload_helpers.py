@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from roomkit.errors import ErrorCode, InvalidPayloadError, ProviderError
+from roomkit.providers._http import error_for_status
 from roomkit.providers._send_results import error_body, failure_from_error, vendor_failure
 from roomkit.providers._webhook_fields import PayloadReader, decode_form
 
@@ -102,3 +104,23 @@ def test_vendor_failure_carries_id_and_extra_metadata() -> None:
         "reason": "delivery_failed",
         "retryable": False,
     }
+
+
+def test_a_long_error_answer_keeps_its_vendor_code() -> None:
+    """The message quotes 300 characters; the code is read from the whole answer."""
+    answer = {
+        "error": {
+            "message": "(#131030) Recipient phone number not in allowed list " + "x" * 400,
+            "type": "OAuthException",
+            "code": 131030,
+            "fbtrace_id": "Az9",
+        }
+    }
+    response = httpx.Response(400, json=answer)
+    error = error_for_status("whatsapp", response)
+
+    assert len(str(error)) < len(response.text)  # the message is cut...
+    assert error.body == response.text  # ...the body is whole
+    assert error_body(error) == answer
+    result = failure_from_error(error, lambda body: str(body["error"]["code"]))
+    assert result.metadata["code"] == "131030"

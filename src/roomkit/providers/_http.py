@@ -27,6 +27,9 @@ __all__ = ["VendorHTTP", "error_for_status", "retry_after_seconds"]
 logger = logging.getLogger("roomkit.providers.http")
 
 _MAX_BODY_IN_ERROR = 300
+"""Characters of a vendor's error answer quoted in the exception message."""
+_MAX_BODY_KEPT = 64 * 1024
+"""Characters of it kept on ``ProviderError.body`` (an error page can be large)."""
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
@@ -44,8 +47,9 @@ def error_for_status(vendor: str, response: httpx.Response) -> ProviderError:
     """Translate a non-2xx response into a ProviderError (no request data included)."""
     status = response.status_code
     code, retryable = _classify(status)
-    body = response.text[:_MAX_BODY_IN_ERROR].strip()
-    detail = f": {body}" if body else ""
+    body = response.text
+    quoted = body[:_MAX_BODY_IN_ERROR].strip()
+    detail = f": {quoted}" if quoted else ""
     return ProviderError(
         f"{vendor} answered HTTP {status}{detail}",
         code=code,
@@ -53,6 +57,7 @@ def error_for_status(vendor: str, response: httpx.Response) -> ProviderError:
         status_code=status,
         provider=vendor,
         retry_after=retry_after_seconds(response),
+        body=body[:_MAX_BODY_KEPT],
     )
 
 

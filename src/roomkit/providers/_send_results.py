@@ -22,15 +22,18 @@ VendorCodeReader = Callable[[Any], str | None]
 
 
 def error_body(error: ProviderError) -> Any:
-    """Return the decoded JSON body quoted in an HTTP ProviderError, or ``None``.
+    """Return the decoded JSON body of an HTTP ProviderError, or ``None``.
 
-    ``VendorHTTP`` quotes the start of the vendor's answer after ``"HTTP <status>: "``.
+    ``VendorHTTP`` keeps the vendor's answer on ``error.body``; an error raised without
+    it may still quote a short answer after ``"HTTP <status>: "`` in its message.
     """
-    if error.status_code is None:
-        return None
-    _, separator, body = str(error).partition(f"HTTP {error.status_code}: ")
-    if not separator:
-        return None
+    body = error.body
+    if body is None:
+        if error.status_code is None:
+            return None
+        _, separator, body = str(error).partition(f"HTTP {error.status_code}: ")
+        if not separator:
+            return None
     try:
         return json.loads(body)
     except ValueError:
