@@ -182,23 +182,34 @@ async def _send_all(kit: RoomKit, messages: list[InboundMessage]) -> None:
     await asyncio.gather(*(send(message) for message in messages))
 
 
-async def _throughput(events_per_room: int, repeats: int) -> float:
-    """Return the best messages/second over ``repeats`` runs of the scenario."""
-    rates = []
+async def _run_once(events_per_room: int) -> float:
+    """Run the scenario once on a fresh store; return messages per second."""
+    async with _fresh_store() as store:
+        kit, messages, delivered = await _build(store, events_per_room)
+        gc.collect()
+        if PAUSE_GC:
+            gc.disable()
+        start = time.perf_counter()
+        await _send_all(kit, messages)
+        elapsed = time.perf_counter() - start
+        gc.enable()
+        assert delivered[0] == MESSAGES, "every AI reply must reach the live connection"
+        await kit.close()
+    return MESSAGES / elapsed
+
+
+async def _throughputs(sizes: list[int], repeats: int) -> list[float]:
+    """Return the best messages/second for each store size over ``repeats`` rounds.
+
+    Each round runs every size once, in turn, so a slow spell of the machine (a
+    shared VM's speed drifts by tens of percent over minutes) lands on all sizes
+    alike instead of on whichever size happened to run during it.
+    """
+    rates: list[list[float]] = [[] for _ in sizes]
     for _ in range(repeats):
-        async with _fresh_store() as store:
-            kit, messages, delivered = await _build(store, events_per_room)
-            gc.collect()
-            if PAUSE_GC:
-                gc.disable()
-            start = time.perf_counter()
-            await _send_all(kit, messages)
-            elapsed = time.perf_counter() - start
-            gc.enable()
-            assert delivered[0] == MESSAGES, "every AI reply must reach the live connection"
-            rates.append(MESSAGES / elapsed)
-            await kit.close()
-    return max(rates)
+        for size, found in zip(sizes, rates, strict=True):
+            found.append(await _run_once(size))
+    return [max(found) for found in rates]
 
 
 async def _page_read(total: int) -> float:
@@ -238,8 +249,7 @@ async def main() -> None:
     gc_note = "garbage collector paused while timing" if PAUSE_GC else "garbage collector on"
     print(f"python {platform.python_version()} on {platform.machine()}; {gc_note}")
     print(f"store: {STORE}; {CONCURRENCY} message(s) in flight")
-    small = await _throughput(10, args.repeats)
-    big = await _throughput(args.big // ROOMS, args.repeats)
+    small, big = await _throughputs([10, args.big // ROOMS], args.repeats)
     page = await _page_read(args.big)
     drift = abs(small - big) / small * 100
     for label, rate in ((f"~{ROOMS * 10:,}", small), (f"~{args.big:,}", big)):
