@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
+from unittest.mock import create_autospec
 
 import pytest
 
@@ -142,3 +143,10 @@ async def test_a_subclass_with_its_own_init_still_keeps_callbacks() -> None:
     await second._fire_barge_in(SESSION)  # its own, empty lists
     assert seen == ["s1", "s1"]
     assert second._barge_in_callbacks == []
+
+
+def test_a_backend_class_can_be_autospecced() -> None:
+    spec = create_autospec(MinimalBackend, instance=True)
+    assert VoiceBackend._barge_in_callbacks == []
+    spec.on_barge_in(lambda session: None)
+    spec.on_barge_in.assert_called_once()

@@ -40,7 +40,9 @@ class _CallbackList[C]:
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
 
-    def __get__(self, instance: object, owner: type | None = None) -> list[C]:
+    def __get__(self, instance: object | None, owner: type | None = None) -> list[C]:
+        if instance is None:  # read on the class (introspection, autospec): nothing kept
+            return []
         callbacks: list[C] = instance.__dict__.setdefault(self._name, [])
         return callbacks
 
