@@ -49,8 +49,6 @@ __all__ = ["DEFAULT_AI_RETRY_POLICY", "AIChannel", "ToolHandler"]
 logger = logging.getLogger("roomkit.channels.ai")
 
 _MESSAGE_CACHE_SIZE = 10_000
-_UNSEEN: Any = object()
-"""Marks an event the conversion cache has not seen (``None`` means "nothing to read")."""
 """How many converted history messages an AI channel remembers (across its rooms)."""
 
 DEFAULT_AI_RETRY_POLICY = RetryPolicy(
@@ -277,25 +275,19 @@ class AIChannel(Channel):
 
     def _history(self, event: RoomEvent, recent: list[RoomEvent]) -> list[AIMessage]:
         """The newest readable messages (oldest first), ending with ``event``."""
-        room = self.max_context_events
+        limit = self.max_context_events
         newest_first: list[AIMessage] = []
         trigger = self._cached_message(event)
         if trigger is not None:
             newest_first.append(trigger)
-            room -= 1
-        cache, trigger_id = self._messages, event.id
         for item in reversed(recent):
-            if room <= 0:
+            if len(newest_first) >= limit:
                 break
-            item_id = item.id
-            if item_id == trigger_id:
+            if item.id == event.id:
                 continue
-            message = cache.get(item_id, _UNSEEN)
-            if message is _UNSEEN:
-                message = self._cached_message(item)
+            message = self._cached_message(item)
             if message is not None:
                 newest_first.append(message)
-                room -= 1
         newest_first.reverse()
         return newest_first
 
