@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 from collections.abc import Awaitable, Coroutine, Sequence
 from typing import Any, cast
 
-__all__ = ["call_with_timeout", "run_concurrently"]
+__all__ = ["BackgroundTasks", "call_with_timeout", "run_concurrently"]
 
 
 async def run_concurrently[T](
@@ -71,3 +72,46 @@ async def call_with_timeout[T](awaitable: Awaitable[T], timeout: float) -> T:
             return task.result()
         return await asyncio.wait_for(task, timeout)
     return await asyncio.wait_for(awaitable, timeout)
+
+
+class BackgroundTasks:
+    """Fire-and-forget work of one component: kept referenced, failures logged.
+
+    ``spawn`` starts a task and holds it until it ends; a task that fails is logged on
+    ``logger`` with ``label`` (nobody awaits it). ``wait`` waits until no task is
+    running, including tasks spawned meanwhile; ``cancel`` cancels and awaits them all.
+    """
+
+    def __init__(self, logger: logging.Logger, label: str) -> None:
+        self._logger = logger
+        self._label = label
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run ``work`` as a task of this group; return the task."""
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self._logger.error("%s background task failed", self._label, exc_info=task.exception())
+
+    async def wait(self) -> None:
+        """Wait until none of the group's tasks is running (tasks spawned meanwhile too)."""
+        while True:
+            # A finished task stays in the set until its done-callback runs; waiting on
+            # finished ones only would complete eagerly and never let that callback run.
+            running = [task for task in self._tasks if not task.done()]
+            if not running:
+                return
+            await asyncio.wait(running)
+
+    async def cancel(self) -> None:
+        """Cancel every running task and wait for them to finish."""
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

@@ -21,6 +21,7 @@ import time
 from collections.abc import Coroutine, Sequence
 from typing import TYPE_CHECKING, Any
 
+from roomkit._concurrency import BackgroundTasks
 from roomkit.channels._inbound import inbound_event
 from roomkit.channels._realtime_media import RealtimeMedia, attempt
 from roomkit.channels._realtime_reconnect import (
@@ -112,7 +113,7 @@ class RealtimeVoiceChannel(Channel):
         self._kit: RoomKit | None = None
         self._hooks: VoiceHooks | None = None
         self._links: dict[str, SessionLink] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = BackgroundTasks(logger, f"realtime channel {channel_id!r}")
         self._media = RealtimeMedia(
             provider, transport, self._links, emit=self._emit, provider_lost=self._provider_lost
         )
@@ -302,19 +303,14 @@ class RealtimeVoiceChannel(Channel):
         """End every session (dropping pending writes), then close provider and transport."""
         for link in list(self._links.values()):
             await self._finish(link, "closed", drain=False)
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.cancel()
         await self.provider.close()
         await self.transport.close()
 
     async def wait_idle(self) -> None:
         """Wait until no room write, tool call or session ending of this channel is pending."""
         while True:
-            running = [task for task in self._tasks if not task.done()]
-            if running:
-                await asyncio.wait(running)
-                continue
+            await self._tasks.wait()
             busy = [link.writer for link in self._links.values() if link.writer.busy]
             if not busy:
                 return
@@ -390,16 +386,4 @@ class RealtimeVoiceChannel(Channel):
             )
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error(
-                "realtime channel %r background task failed",
-                self.channel_id,
-                exc_info=task.exception(),
-            )
+        return self._tasks.spawn(work)

@@ -24,11 +24,11 @@ async hooks receiving the voice event objects of :mod:`roomkit.voice.events`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
+from roomkit._concurrency import BackgroundTasks
 from roomkit.channels._inbound import inbound_event
 from roomkit.channels.base import Channel, content_text
 from roomkit.errors import ConfigurationError
@@ -110,7 +110,7 @@ class VoiceChannel(Channel):
         self._notes: EventNotes | None = None
         self._speaker = Speaker(backend, spawn=self._spawn, fire=self._fire)
         self._turns = Turns()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = BackgroundTasks(logger, f"voice channel {channel_id!r}")
         backend.on_speech_start(self._on_speech_start)
         backend.on_speech_end(self._on_speech_end)
         backend.on_partial_transcription(self._on_partial_transcription)
@@ -211,17 +211,14 @@ class VoiceChannel(Channel):
 
     async def close(self) -> None:
         """Cancel running turns and playback, then close the backend, STT and TTS."""
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.cancel()
         for resource in (self.backend, self.stt, self.tts):
             if resource is not None:
                 await resource.close()
 
     async def wait_idle(self) -> None:
         """Wait until no turn, playback or voice hook of this channel is running."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._tasks.wait()
 
     # --- listening ----------------------------------------------------------------------
 
@@ -380,15 +377,4 @@ class VoiceChannel(Channel):
             self._spawn(hooks.run_async(trigger, event))
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-
-    def _task_done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logger.error(
-                "voice channel %r background task failed",
-                self.channel_id,
-                exc_info=task.exception(),
-            )
+        self._tasks.spawn(work)
