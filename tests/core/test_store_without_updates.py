@@ -13,11 +13,11 @@ from roomkit import (
     DeliveryStatus,
     EventStatus,
     InMemoryStore,
+    Room,
     RoomEvent,
     RoomKit,
     WebSocketChannel,
 )
-from roomkit.store.base import supports_event_updates
 
 
 def _delegate(name: str) -> Any:
@@ -40,18 +40,27 @@ for _name in ConversationStore.__abstractmethods__:
 SpecOnlyStore.__abstractmethods__ = frozenset()
 
 
-async def test_the_base_update_event_says_what_is_missing() -> None:
+async def test_the_base_update_event_keeps_the_event_as_first_stored(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("roomkit.store.base._warned_no_updates", set())
     store = SpecOnlyStore()
-    event = RoomEvent.model_validate(
-        {
-            "room_id": "r",
-            "source": {"channel_id": "c", "channel_type": "websocket"},
-            "content": {"type": "text", "body": "hi"},
-        }
+    await store.create_room(Room(id="r"))
+    event = await store.add_event(
+        RoomEvent.model_validate(
+            {
+                "room_id": "r",
+                "source": {"channel_id": "c", "channel_type": "websocket"},
+                "content": {"type": "text", "body": "hi"},
+            }
+        )
     )
-    with pytest.raises(NotImplementedError, match="SpecOnlyStore does not implement"):
-        await store.update_event(event)
-    assert supports_event_updates(InMemoryStore())
+    changed = event.model_copy(update={"metadata": {"k": "v"}})
+    with caplog.at_level(logging.WARNING, logger="roomkit.store"):
+        assert await store.update_event(changed) is changed
+    stored = await store.get_event(event.id)
+    assert stored is not None and stored.metadata == {}
+    assert "SpecOnlyStore does not implement update_event" in caplog.text
 
 
 async def test_messages_flow_and_the_gap_is_reported_once(

@@ -9,7 +9,6 @@ from roomkit.models._util import replace
 from roomkit.models.delivery import DeliveryStatus
 from roomkit.models.enums import EventStatus, HookTrigger
 from roomkit.models.event import RoomEvent
-from roomkit.store.base import supports_event_updates
 
 __all__ = ["DeliveryMixin"]
 
@@ -28,7 +27,7 @@ class DeliveryMixin(HelpersMixin):
         """Record a vendor's status report on the event it concerns and notify handlers."""
         event = await self._store.find_event_by_provider_message_id(status.message_id)
         context = None
-        if event is not None and supports_event_updates(self._store):
+        if event is not None:
             await self._store.update_event(_with_status(event, status))
             context = await self._build_context(event.room_id)
         await self._emit(

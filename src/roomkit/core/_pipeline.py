@@ -13,7 +13,6 @@ from roomkit.models.enums import EventStatus, HookTrigger
 from roomkit.models.event import RoomEvent
 from roomkit.models.hook import InjectedEvent
 from roomkit.models.task import Observation, Task
-from roomkit.store.base import supports_event_updates
 
 __all__ = ["PipelineMixin", "PipelineOutcome"]
 
@@ -128,7 +127,7 @@ class PipelineMixin(HelpersMixin):
     ) -> tuple[BroadcastResult, RoomEvent]:
         """Broadcast a stored event and record its delivery results; return both."""
         result = await self._event_router.broadcast(stored, context, targets)
-        if result.delivery_results and supports_event_updates(self._store):
+        if result.delivery_results:
             results = {
                 cid: r.model_dump(mode="json") for cid, r in result.delivery_results.items()
             }

@@ -14,9 +14,12 @@ from roomkit.models.participant import Participant
 from roomkit.models.room import Room
 from roomkit.models.task import Observation, Task
 
-__all__ = ["ConversationStore", "supports_event_updates"]
+__all__ = ["ConversationStore"]
 
 logger = logging.getLogger("roomkit.store")
+
+_warned_no_updates: set[type[ConversationStore]] = set()
+"""Store classes already warned about lacking ``update_event``."""
 
 
 class ConversationStore(ABC):
@@ -92,11 +95,19 @@ class ConversationStore(ABC):
         """Replace a stored event (status, delivery results, metadata); keeps its index.
 
         Every shipped store implements it. A store written to the spec's method list
-        alone may leave it out: RoomKit then keeps events as first stored, without the
-        delivery results, status reports and voice notes recorded after that, and logs
-        a warning once (see :func:`supports_event_updates`).
+        alone may leave it out: this default then keeps the event as first stored,
+        returns ``event`` as given, and warns once per store class that delivery
+        results, status reports and voice notes are not being recorded.
         """
-        raise NotImplementedError(f"{type(self).__name__} does not implement update_event")
+        kind = type(self)
+        if kind not in _warned_no_updates:
+            _warned_no_updates.add(kind)
+            logger.warning(
+                "%s does not implement update_event: delivery results, status reports and "
+                "voice notes are not recorded on stored events",
+                kind.__name__,
+            )
+        return event
 
     @abstractmethod
     async def get_event(self, event_id: str) -> RoomEvent | None:
@@ -237,24 +248,3 @@ class ConversationStore(ABC):
     async def close(self) -> None:
         """Release connections or files held by the store (nothing by default)."""
         return None
-
-
-_warned_no_updates: set[type[ConversationStore]] = set()
-
-
-def supports_event_updates(store: ConversationStore) -> bool:
-    """Whether ``store`` overrides :meth:`ConversationStore.update_event`.
-
-    Warns once per store class when it does not, so the missing records are explained.
-    """
-    kind = type(store)
-    if kind.update_event is not ConversationStore.update_event:
-        return True
-    if kind not in _warned_no_updates:
-        _warned_no_updates.add(kind)
-        logger.warning(
-            "%s does not implement update_event: delivery results, status reports and "
-            "voice notes are not recorded on stored events",
-            kind.__name__,
-        )
-    return False

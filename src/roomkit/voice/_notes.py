@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from roomkit.models.framework_event import FrameworkEvent
-from roomkit.store.base import ConversationStore, supports_event_updates
+from roomkit.store.base import ConversationStore
 
 __all__ = ["EventNotes"]
 
@@ -59,8 +59,6 @@ class EventNotes:
         await self._merge(event_id, key, value)
 
     async def _merge(self, event_id: str, key: str, value: dict[str, Any]) -> None:
-        if not supports_event_updates(self._store):
-            return
         try:
             stored = await self._store.get_event(event_id)
             if stored is None:
