@@ -138,7 +138,7 @@ async def test_default_stream_yields_the_clip_as_one_final_chunk() -> None:
 @pytest.mark.parametrize(
     ("url", "error", "message"),
     [
-        ("https://cdn.example/clip.wav", NotImplementedError, "synthesize_stream"),
+        ("https://cdn.example/clip.wav", ValueError, "synthesize_stream"),
         ("data:audio/wav;base64,@@@", ValueError, "not readable WAV"),
         ("data:audio/wav;base64," + base64.b64encode(b"RIFF").decode(), ValueError, "WAV"),
         (_wav_url(b"\x00" * 30, 8000, width=1), ValueError, "16-bit"),

@@ -48,9 +48,9 @@ def _wav_clip_chunk(clip: AudioContent, provider: str) -> AudioChunk:
     """The PCM of a WAV clip held in a base64 ``data:`` URL, as one final chunk."""
     header, _, payload = clip.url.partition(",")
     if not (header.startswith("data:") and header.endswith(";base64")):
-        raise NotImplementedError(
-            f"{provider} returns audio at {clip.url[:40]!r}, not inline WAV: "
-            "it must implement synthesize_stream to be streamed"
+        raise ValueError(
+            f"{provider} returned audio at {clip.url[:40]!r}, not inline WAV: the default "
+            "synthesize_stream streams only data: URLs (override it to stream this provider)"
         )
     try:
         with wave.open(io.BytesIO(base64.b64decode(payload, validate=True)), "rb") as wav:
