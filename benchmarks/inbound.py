@@ -24,7 +24,9 @@ filled in the setup by one bulk ``INSERT`` per room (``_bulk.py``), as ``add_eve
 would leave them, rather than through the pipeline. A durable commit waits for the
 disk (PostgreSQL) or at least for the log write (SQLite), so one message at a time
 measures commit latency; ``--concurrency 32`` keeps several rooms busy at once, as
-several workers would, and lets concurrent writes share commits.
+several workers would, and lets concurrent writes share commits. ``--workers N`` runs
+the scenario in N processes sharing the SQL store, with room locks in Redis
+(``_workers.py``).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from _bulk import fill as bulk_fill  # the benchmarks' own helper, beside this script
@@ -56,6 +58,7 @@ from roomkit import (
     RoomContext,
     RoomEvent,
     RoomKit,
+    RoomLockManager,
     TextContent,
     WebSocketChannel,
 )
@@ -67,9 +70,40 @@ MESSAGES = 3_000
 PAUSE_GC = False
 STORE = "memory"
 CONCURRENCY = 1
+WORKERS = 1
 DSN = os.environ.get("ROOMKIT_BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 TARGETS = {"memory": 10_000, "sqlite": 2_000, "postgres": 1_000}
 """Messages per second each store should sustain."""
+
+
+@asynccontextmanager
+async def _fresh_location() -> AsyncIterator[str]:
+    """Where a new, empty SQL store lives (a schema or a file), removed afterwards."""
+    if STORE == "sqlite":
+        with tempfile.TemporaryDirectory() as directory:
+            yield os.path.join(directory, "bench.db")
+        return
+    import asyncpg
+
+    schema = f"roomkit_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        yield schema
+    finally:
+        conn = await asyncpg.connect(DSN)
+        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        await conn.close()
+
+
+def open_store(location: str) -> ConversationStore:
+    """The store of the kind chosen with ``--store`` at ``location`` (see above)."""
+    if STORE == "sqlite":
+        from roomkit.store.sqlite import SQLiteStore
+
+        # A worker's setup may wait for another's bulk fill (seconds in one transaction).
+        return SQLiteStore(location, busy_timeout=600.0)
+    from roomkit.store.postgres import PostgresStore
+
+    return PostgresStore(DSN, schema=location, max_pool_size=16)
 
 
 @asynccontextmanager
@@ -78,23 +112,8 @@ async def _fresh_store() -> AsyncIterator[ConversationStore]:
     if STORE == "memory":
         yield InMemoryStore()
         return
-    if STORE == "sqlite":
-        from roomkit.store.sqlite import SQLiteStore
-
-        with tempfile.TemporaryDirectory() as directory:
-            yield SQLiteStore(os.path.join(directory, "bench.db"))
-        return
-    import asyncpg
-
-    from roomkit.store.postgres import PostgresStore
-
-    schema = f"roomkit_bench_{uuid.uuid4().hex[:8]}"
-    try:
-        yield PostgresStore(DSN, schema=schema, max_pool_size=16)
-    finally:
-        conn = await asyncpg.connect(DSN)
-        await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        await conn.close()
+    async with _fresh_location() as location:
+        yield open_store(location)
 
 
 async def _prefill_rooms(store: ConversationStore, room_ids: list[str], count: int) -> None:
@@ -122,10 +141,14 @@ async def _prefill(store: ConversationStore, room_id: str, count: int) -> None:
         )
 
 
-async def _build(
-    store: ConversationStore, events_per_room: int
+async def build(
+    store: ConversationStore,
+    events_per_room: int,
+    rooms: Sequence[int] = range(ROOMS),
+    lock_manager: RoomLockManager | None = None,
 ) -> tuple[RoomKit, list[InboundMessage], list[int]]:
-    kit = RoomKit(store=store)
+    """Set up the scenario's ``rooms`` (all by default); return the kit and their messages."""
+    kit = RoomKit(store=store, lock_manager=lock_manager)
     delivered = [0]
 
     async def browser(_connection_id: str, _event: RoomEvent) -> None:
@@ -143,7 +166,7 @@ async def _build(
         processed[0] += 1
 
     messages: list[InboundMessage] = []
-    for i in range(ROOMS):
+    for i in rooms:
         live, idle, bot = f"ws-live-{i}", f"ws-idle-{i}", f"ai-{i}"
         kit.register_channel(WebSocketChannel(live))
         kit.register_channel(WebSocketChannel(idle))
@@ -154,9 +177,12 @@ async def _build(
             await kit.attach_channel(room.id, channel_id)
         await kit.attach_channel(room.id, bot, category=ChannelCategory.INTELLIGENCE)
         await kit.connect_websocket(live, f"conn-{i}", browser)
-    await _prefill_rooms(kit.store, [f"room-{i}" for i in range(ROOMS)], events_per_room)
+    await _prefill_rooms(kit.store, [f"room-{i}" for i in rooms], events_per_room)
+    chosen = set(rooms)
     for n in range(MESSAGES):
         i = n % ROOMS
+        if i not in chosen:
+            continue
         messages.append(
             InboundMessage(
                 channel_id=f"ws-live-{i}",
@@ -167,13 +193,13 @@ async def _build(
     return kit, messages, delivered
 
 
-async def _send_all(kit: RoomKit, messages: list[InboundMessage]) -> None:
-    """Process the messages in order, up to ``CONCURRENCY`` of them at a time."""
-    if CONCURRENCY == 1:
+async def send_all(kit: RoomKit, messages: list[InboundMessage], concurrency: int) -> None:
+    """Process the messages in order, up to ``concurrency`` of them at a time."""
+    if concurrency == 1:
         for message in messages:
             await kit.process_inbound(message)
         return
-    gate = asyncio.Semaphore(CONCURRENCY)
+    gate = asyncio.Semaphore(concurrency)
 
     async def send(message: InboundMessage) -> None:
         async with gate:
@@ -184,13 +210,21 @@ async def _send_all(kit: RoomKit, messages: list[InboundMessage]) -> None:
 
 async def _run_once(events_per_room: int) -> float:
     """Run the scenario once on a fresh store; return messages per second."""
+    if WORKERS > 1:
+        from _workers import prepare, run_workers
+
+        async with _fresh_location() as location:
+            await prepare(STORE, DSN, location)
+            return await asyncio.to_thread(
+                run_workers, STORE, DSN, location, WORKERS, events_per_room, CONCURRENCY
+            )
     async with _fresh_store() as store:
-        kit, messages, delivered = await _build(store, events_per_room)
+        kit, messages, delivered = await build(store, events_per_room)
         gc.collect()
         if PAUSE_GC:
             gc.disable()
         start = time.perf_counter()
-        await _send_all(kit, messages)
+        await send_all(kit, messages, CONCURRENCY)
         elapsed = time.perf_counter() - start
         gc.enable()
         assert delivered[0] == MESSAGES, "every AI reply must reach the live connection"
@@ -231,12 +265,18 @@ async def _page_read(total: int) -> float:
 
 async def main() -> None:
     """Run every measurement and print the figures."""
-    global PAUSE_GC, STORE, DSN, CONCURRENCY
+    global PAUSE_GC, STORE, DSN, CONCURRENCY, WORKERS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=sorted(TARGETS), default="memory")
     parser.add_argument("--dsn", default=DSN, help="PostgreSQL server for --store postgres")
     parser.add_argument(
         "--concurrency", type=int, default=1, help="messages in flight at once (rooms differ)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes sharing the SQL store, with room locks in Redis (see _workers.py)",
     )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--big", type=int, default=1_000_000, help="events in the large store")
@@ -245,10 +285,12 @@ async def main() -> None:
     )
     args = parser.parse_args()
     PAUSE_GC, STORE, DSN = args.no_gc, args.store, args.dsn
-    CONCURRENCY = max(1, args.concurrency)
+    CONCURRENCY, WORKERS = max(1, args.concurrency), max(1, args.workers)
+    if WORKERS > 1 and STORE == "memory":
+        parser.error("--workers needs a store the processes can share (sqlite or postgres)")
     gc_note = "garbage collector paused while timing" if PAUSE_GC else "garbage collector on"
     print(f"python {platform.python_version()} on {platform.machine()}; {gc_note}")
-    print(f"store: {STORE}; {CONCURRENCY} message(s) in flight")
+    print(f"store: {STORE}; {CONCURRENCY} message(s) in flight in each of {WORKERS} process(es)")
     small, big = await _throughputs([10, args.big // ROOMS], args.repeats)
     page = await _page_read(args.big)
     drift = abs(small - big) / small * 100
