@@ -106,3 +106,34 @@ def test_supported_media_types_are_intersected() -> None:
 
     assert merged.supported_media_types == ["image/png"]
     assert merged.max_media_size_bytes == 10
+
+
+def test_merging_equal_channels_gives_an_independent_copy() -> None:
+    websocket = WEBSOCKET_CAPABILITIES.model_copy(deep=True)
+
+    merged = merge_capabilities([websocket, websocket.model_copy(deep=True)])
+    merged.media_types.append(ChannelMediaType.AUDIO)
+
+    assert merged is not websocket
+    assert websocket == WEBSOCKET_CAPABILITIES
+    assert type(merged) is ChannelCapabilities
+
+
+def test_repeated_capabilities_merge_as_one() -> None:
+    repeated = [SMS_CAPABILITIES, EMAIL_CAPABILITIES, SMS_CAPABILITIES, EMAIL_CAPABILITIES]
+
+    assert merge_capabilities(repeated) == merge_capabilities(
+        [SMS_CAPABILITIES, EMAIL_CAPABILITIES]
+    )
+
+
+def test_equal_capabilities_of_a_subclass_still_merge_to_the_base_model() -> None:
+    class Custom(ChannelCapabilities):
+        pass
+
+    custom = Custom(max_length=10)
+
+    merged = merge_capabilities([custom, Custom(max_length=10)])
+
+    assert type(merged) is ChannelCapabilities
+    assert merged.max_length == 10

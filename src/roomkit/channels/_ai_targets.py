@@ -14,6 +14,7 @@ from typing import Any
 from roomkit.models.channel import ChannelBinding, ChannelCapabilities
 from roomkit.models.context import RoomContext
 from roomkit.models.enums import Access, ChannelCategory, ChannelDirection
+from roomkit.store._clone import clone
 
 __all__ = ["merge_capabilities", "target_capabilities"]
 
@@ -41,7 +42,14 @@ def target_capabilities(context: RoomContext, channel_id: str) -> ChannelCapabil
 
 def merge_capabilities(capabilities: list[ChannelCapabilities]) -> ChannelCapabilities:
     """The most restrictive combination of ``capabilities`` (at least one)."""
-    first, rest = capabilities[0], capabilities[1:]
+    first = capabilities[0]
+    # Channels of one kind (two WebSockets, say) have equal capabilities; merging equal
+    # ones changes nothing, so only the distinct ones are merged, and a room whose
+    # transports all agree gets a copy of theirs without the field-by-field work.
+    rest = [c for c in capabilities[1:] if c.__dict__ != first.__dict__]
+    if not rest and type(first) is ChannelCapabilities:
+        return clone(first)
+    capabilities = [first, *rest]
     merged: dict[str, Any] = {
         "media_types": [m for m in first.media_types if all(m in c.media_types for c in rest)],
         "supported_media_types": [
