@@ -35,7 +35,13 @@ UTCDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 """A datetime that is always timezone-aware UTC (naive input is taken as UTC)."""
 
 
-_set = object.__setattr__
+_new_object = object.__new__
+# BaseModel's slot setters, bound once: what object.__setattr__ does for these names,
+# without looking the descriptor up by name on every call.
+set_dict = BaseModel.__dict__["__dict__"].__set__
+set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 
 def replace[M: BaseModel](model: M, **changes: Any) -> M:
@@ -44,11 +50,11 @@ def replace[M: BaseModel](model: M, **changes: Any) -> M:
     The hot-path equivalent of ``model.model_copy(update=changes)`` for values the
     caller knows are already valid (nested objects are shared, as with ``model_copy``).
     """
-    new = object.__new__(type(model))
+    new = _new_object(type(model))
     fields = model.__dict__.copy()
     fields.update(changes)
-    _set(new, "__dict__", fields)
-    _set(new, "__pydantic_fields_set__", model.__pydantic_fields_set__ | changes.keys())
-    _set(new, "__pydantic_extra__", model.__pydantic_extra__)
-    _set(new, "__pydantic_private__", model.__pydantic_private__)
+    set_dict(new, fields)
+    set_fields_set(new, model.__pydantic_fields_set__.union(changes))
+    set_extra(new, model.__pydantic_extra__)
+    set_private(new, model.__pydantic_private__)
     return new

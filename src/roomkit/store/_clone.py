@@ -27,15 +27,11 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from roomkit.models._util import set_dict, set_extra, set_fields_set, set_private
+
 __all__ = ["clone"]
 
 _new_object = object.__new__
-# The slot setters of BaseModel, bound once: the same as object.__setattr__ on these
-# names, without pydantic's __setattr__ in the way, and cheaper per call.
-_set_dict = BaseModel.__dict__["__dict__"].__set__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 _IMMUTABLE_BASES: tuple[type, ...] = (
     str,
@@ -94,10 +90,10 @@ def _compile(cls: type[BaseModel]) -> Callable[[Any], Any]:
         "NEW": _new_object,
         "CLS": cls,
         "DEEPCOPY": copy.deepcopy,
-        "SET_DICT": _set_dict,
-        "SET_FIELDS_SET": _set_fields_set,
-        "SET_EXTRA": _set_extra,
-        "SET_PRIVATE": _set_private,
+        "SET_DICT": set_dict,
+        "SET_FIELDS_SET": set_fields_set,
+        "SET_EXTRA": set_extra,
+        "SET_PRIVATE": set_private,
     }
     exec("\n".join(lines), namespace)  # the source is built from field names only
     cloner: Callable[[Any], Any] = namespace["_clone"]
