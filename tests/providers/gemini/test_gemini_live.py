@@ -62,6 +62,7 @@ async def test_setup_names_model_voice_prompt_tools_and_transcriptions(
                 ],
                 "inputAudioTranscription": {},
                 "outputAudioTranscription": {},
+                "sessionResumption": {},
             }
         }
     ]
@@ -87,6 +88,7 @@ async def test_manual_turns_disable_activity_detection_and_provider_config_merge
         "inputAudioTranscription": {},
         "outputAudioTranscription": {},
         "realtimeInputConfig": {"automaticActivityDetection": {"disabled": True}},
+        "sessionResumption": {},
     }
 
 

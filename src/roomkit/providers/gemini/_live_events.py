@@ -14,6 +14,7 @@ from typing import Any
 
 from roomkit.errors import ErrorCode
 from roomkit.providers.ai._wire import new_call_id, parse_arguments
+from roomkit.providers.gemini._live_resume import ResumeHandles
 from roomkit.providers.gemini._live_session import LiveSession
 from roomkit.providers.gemini._live_wire import VENDOR, audio_rate, decode_frame, object_field
 from roomkit.voice.realtime.provider import RealtimeVoiceProvider
@@ -23,7 +24,14 @@ __all__ = ["LiveEvents"]
 logger = logging.getLogger("roomkit.providers.gemini.live")
 
 _KNOWN = frozenset(
-    {"setupComplete", "serverContent", "toolCall", "toolCallCancellation", "goAway"}
+    {
+        "setupComplete",
+        "serverContent",
+        "toolCall",
+        "toolCallCancellation",
+        "goAway",
+        "sessionResumptionUpdate",
+    }
 )
 
 
@@ -48,6 +56,8 @@ def _list(container: dict[str, Any], key: str) -> list[Any]:
 class LiveEvents(RealtimeVoiceProvider):
     """Reads Gemini Live server messages for a session and fires the callbacks."""
 
+    _resume: ResumeHandles
+
     async def _dispatch(self, state: LiveSession, frame: str | bytes) -> None:
         """Handle one frame; a malformed one is reported as an error and skipped."""
         try:
@@ -69,6 +79,9 @@ class LiveEvents(RealtimeVoiceProvider):
             self._cancel_calls(state, object_field(message, "toolCallCancellation"))
         if "goAway" in message:
             await self._go_away(state, object_field(message, "goAway"))
+        if "sessionResumptionUpdate" in message:
+            update = object_field(message, "sessionResumptionUpdate")
+            self._resume.update(state.session.id, update)
         others = sorted(set(message) - _KNOWN)
         if others:
             logger.debug("gemini live: ignored %s", others)

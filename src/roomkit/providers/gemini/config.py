@@ -38,7 +38,10 @@ class GeminiLiveConfig(BaseModel):
     endpoint (point it at a proxy or a test server). ``voice`` and ``temperature`` apply
     when :meth:`~GeminiLiveProvider.connect` is not given its own. ``connect_timeout``
     bounds the WebSocket handshake and the wait for ``setupComplete`` together;
-    ``close_timeout`` bounds the closing handshake on disconnect.
+    ``close_timeout`` bounds the closing handshake on disconnect. With
+    ``session_resumption`` (the default) a session whose connection was lost continues
+    its conversation when it is connected again, through the resumption handle Gemini
+    last sent; if Gemini refuses the handle, a new conversation is started.
     """
 
     api_key: SecretStr
@@ -48,6 +51,7 @@ class GeminiLiveConfig(BaseModel):
     temperature: float | None = Field(default=None, ge=0.0, le=2.0)
     connect_timeout: float = Field(default=10.0, gt=0)
     close_timeout: float = Field(default=2.0, gt=0)
+    session_resumption: bool = True
 
     @field_validator("base_url")
     @classmethod

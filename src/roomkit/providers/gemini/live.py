@@ -26,6 +26,11 @@ messages: ``interrupted`` (its VAD heard the participant over the model) fires
 and reported through the error callback; a dropped or closed connection fires the error
 callback (with its classified code) and ends the session.
 
+**Resumption.** ``setup`` asks for ``sessionResumptionUpdate`` messages (unless
+``session_resumption`` is off); connecting a session whose connection was lost sends
+the newest handle, so the conversation goes on where it was. If Gemini refuses it, the
+session starts anew (see :mod:`roomkit.providers.gemini._live_resume`).
+
 **Interrupting.** Under automatic activity detection no client message cancels a turn:
 Gemini stops by itself when it hears speech, so the provider reports
 ``interrupts_on_speech_for`` the session (unless ``provider_config`` sets
@@ -50,6 +55,7 @@ from roomkit.errors import ConfigurationError, ErrorCode, ProviderError
 from roomkit.models.ai import AITool
 from roomkit.providers.ai._errors import network_error, timeout_error
 from roomkit.providers.gemini._live_events import LiveEvents
+from roomkit.providers.gemini._live_resume import ResumeHandles, resumable
 from roomkit.providers.gemini._live_session import LiveSession
 from roomkit.providers.gemini._live_wire import (
     API_KEY_HEADER,
@@ -80,6 +86,7 @@ __all__ = ["GeminiLiveProvider"]
 
 logger = logging.getLogger("roomkit.providers.gemini.live")
 _ws_logger = logging.getLogger("roomkit.providers.gemini.live.websocket")
+_UNREACHABLE = (ErrorCode.NETWORK, ErrorCode.TIMEOUT)
 
 
 class GeminiLiveProvider(LiveEvents):
@@ -89,6 +96,7 @@ class GeminiLiveProvider(LiveEvents):
         super().__init__()
         self.config = config
         self._sessions: dict[str, LiveSession] = {}
+        self._resume = ResumeHandles()
 
     def __repr__(self) -> str:
         return f"GeminiLiveProvider(model={self.config.model!r})"
@@ -147,31 +155,56 @@ class GeminiLiveProvider(LiveEvents):
             server_vad=server_vad,
             extra=provider_config,
         )
-        manual, barge_in = activity_detection(setup)
+        enabled = self.config.session_resumption
+        handle = self._resume.get(session.id) if enabled else None
+        rates = (input_sample_rate, output_sample_rate)
         session.state = RealtimeSessionState.CONNECTING
+        try:
+            state, ready = await self._start(session, resumable(setup, enabled, handle), rates)
+        except ProviderError as exc:
+            if handle is None or exc.code in _UNREACHABLE:
+                raise  # a handle Gemini refused is dropped; one it never saw is kept
+            logger.warning(
+                "gemini live could not resume session %s (%s); starting a new conversation",
+                session.id,
+                exc.code,
+            )
+            self._resume.forget(session.id)
+            handle = None
+            session.state = RealtimeSessionState.CONNECTING
+            state, ready = await self._start(session, resumable(setup, enabled, None), rates)
+        session_id = ready.get("sessionId")
+        session.provider_session_id = session_id if isinstance(session_id, str) else None
+        self._sessions[session.id] = state
+        session.state = RealtimeSessionState.ACTIVE
+        state.reader = asyncio.create_task(self._read(state), name=f"gemini-live-{session.id}")
+        resumed = "" if handle is None else ", resumed"
+        logger.info(
+            "gemini live session %s connected (%s%s)", session.id, self.config.model, resumed
+        )
+
+    async def _start(
+        self, session: RealtimeSession, setup: dict[str, Any], rates: tuple[int, int]
+    ) -> tuple[LiveSession, dict[str, Any]]:
+        """Open a connection and send ``setup``; the live state and ``setupComplete``."""
+        manual, barge_in = activity_detection(setup)
         ws: ClientConnection | None = None
         try:
             ws = await self._open(session)
             state = LiveSession(
                 session=session,
                 ws=ws,
-                input_rate=input_sample_rate,
-                output_rate=output_sample_rate,
+                input_rate=rates[0],
+                output_rate=rates[1],
                 manual_activity=manual,
                 barge_in=barge_in,
             )
-            ready = await self._setup(ws, setup)
+            return state, await self._setup(ws, setup)
         except BaseException:
             session.state = RealtimeSessionState.ENDED
             if ws is not None:
                 await ws.close()
             raise
-        session_id = ready.get("sessionId")
-        session.provider_session_id = session_id if isinstance(session_id, str) else None
-        self._sessions[session.id] = state
-        session.state = RealtimeSessionState.ACTIVE
-        state.reader = asyncio.create_task(self._read(state), name=f"gemini-live-{session.id}")
-        logger.info("gemini live session %s connected (%s)", session.id, self.config.model)
 
     async def _open(self, session: RealtimeSession) -> ClientConnection:
         """Open the WebSocket; raise a ProviderError when that fails."""
@@ -309,17 +342,24 @@ class GeminiLiveProvider(LiveEvents):
         return state
 
     async def disconnect(self, session: RealtimeSession) -> None:
-        """Close the Live session; no callbacks fire for it afterwards."""
+        """Close the Live session; no callbacks fire for it afterwards.
+
+        Disconnecting a live session ends its conversation: the next ``connect`` starts a
+        new one. A session whose connection was already lost keeps its resumption handle
+        (the realtime voice channel releases it like this before reconnecting).
+        """
         session.state = RealtimeSessionState.ENDED
         state = self._sessions.pop(session.id, None)
         if state is not None:
+            self._resume.forget(session.id)
             await self._shut(state)
             logger.info("gemini live session %s disconnected", session.id)
 
     async def close(self) -> None:
-        """Disconnect every session still open."""
+        """Disconnect every session still open and forget every resumption handle."""
         for state in list(self._sessions.values()):
             await self.disconnect(state.session)
+        self._resume.clear()
 
     async def _shut(self, state: LiveSession) -> None:
         """Stop the reader (unless it is the caller) and close the WebSocket."""
