@@ -56,15 +56,12 @@ class _Socket(Protocol):
 
     async def receive(self) -> bytes | str | None:
         """The next frame, or ``None`` once the connection is closed."""
-        ...
 
     async def send(self, frame: bytes | str) -> None:
         """Send a binary (bytes) or text (str) frame."""
-        ...
 
     async def close(self) -> None:
         """Close the connection."""
-        ...
 
 
 class _WebsocketsSocket:
