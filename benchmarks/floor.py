@@ -41,8 +41,8 @@ from roomkit import (
     TextContent,
 )
 from roomkit.models import ChannelDirection, DeliveryResult, EventStatus
+from roomkit.models._clone import clone
 from roomkit.models._util import replace
-from roomkit.store._clone import clone
 
 MESSAGES = 3_000
 

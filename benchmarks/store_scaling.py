@@ -17,8 +17,8 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 
 from roomkit.models import ChannelType, EventSource, Room, RoomEvent, TextContent
+from roomkit.models._clone import clone
 from roomkit.store import InMemoryStore
-from roomkit.store._clone import clone
 
 PAGE = 50
 INTERNAL_EVERY = 10  # one event in ten is written with visibility="internal"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from roomkit.models._clone import clone
 from roomkit.models.channel import ChannelBinding, ChannelCapabilities
 from roomkit.models.context import RoomContext
 from roomkit.models.enums import Access, ChannelCategory, ChannelDirection
-from roomkit.store._clone import clone
 
 __all__ = ["merge_capabilities", "target_capabilities"]
 

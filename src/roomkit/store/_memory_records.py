@@ -12,13 +12,13 @@ from roomkit.errors import (
     RoomNotFoundError,
     TaskNotFoundError,
 )
+from roomkit.models._clone import clone
 from roomkit.models.channel import ChannelBinding
 from roomkit.models.enums import TaskStatus
 from roomkit.models.event import RoomEvent
 from roomkit.models.identity import Identity
 from roomkit.models.task import Observation, Task
 from roomkit.store._addresses import AddressBook
-from roomkit.store._clone import clone
 from roomkit.store._room_data import RoomData, later
 
 __all__ = ["RecordsMixin"]

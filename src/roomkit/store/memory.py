@@ -17,6 +17,7 @@ from roomkit.errors import (
     EventNotFoundError,
     ParticipantNotFoundError,
 )
+from roomkit.models._clone import clone
 from roomkit.models._util import replace, utcnow
 from roomkit.models.channel import ChannelBinding
 from roomkit.models.enums import ChannelType, RoomStatus
@@ -25,7 +26,6 @@ from roomkit.models.participant import Participant
 from roomkit.models.room import Room
 from roomkit.models.task import Task
 from roomkit.store._addresses import AddressBook
-from roomkit.store._clone import clone
 from roomkit.store._memory_records import RecordsMixin
 from roomkit.store._ordered import OrderedIds
 from roomkit.store._reverse_index import RoomIndex

@@ -1,18 +1,15 @@
-"""The building blocks of InMemoryStore: the fast clone and the ordered id set."""
+"""clone(): alias-free copies of models, as the stores hand them out."""
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import IntEnum
 from typing import Annotated, Any, Literal
 
-import pytest
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from roomkit.store._clone import clone
-from roomkit.store._ordered import OrderedIds
+from roomkit.models._clone import clone
 from tests.factories import make_binding, make_event
 
 
@@ -135,34 +132,3 @@ def test_clone_of_store_models() -> None:
     assert event_copy.content is not event.content
     assert event_copy.source is not event.source
     assert binding_copy.capabilities.media_types is not binding.capabilities.media_types
-
-
-def test_ordered_ids_pages_match_a_list_through_random_changes() -> None:
-    rng = random.Random(7)
-    ids = OrderedIds()
-    model: list[str] = []
-    for step in range(3000):
-        if model and rng.random() < 0.55:
-            victim = rng.choice(model)
-            model.remove(victim)
-            assert ids.remove(victim) is True
-        else:
-            ids.append(f"k{step}")
-            model.append(f"k{step}")
-        if step % 50 == 0:
-            for offset in (0, 1, len(model) // 3, max(0, len(model) - 2), len(model) + 1):
-                assert ids.page(offset, 7) == model[offset : offset + 7]
-    assert list(ids) == model
-    assert len(ids) == len(model)
-
-
-def test_ordered_ids_basics() -> None:
-    ids = OrderedIds()
-    ids.append("a")
-    ids.append("b")
-
-    assert "a" in ids and "z" not in ids
-    assert ids.remove("z") is False
-    assert ids.page(0, 0) == []
-    with pytest.raises(ValueError):
-        ids.append("a")

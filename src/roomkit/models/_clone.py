@@ -1,4 +1,4 @@
-"""Cheap, alias-free copies of pydantic models for the stores.
+"""Cheap, alias-free copies of pydantic models, for the stores and the pipeline.
 
 ``model_copy(deep=True)`` goes through :func:`copy.deepcopy` and its memo machinery,
 which costs tens of microseconds for a single event. Store models are plain trees of
