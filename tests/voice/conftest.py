@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
+from typing import TYPE_CHECKING
 
 import pytest
 
 from roomkit.voice import AudioChunk, MockVoiceBackend, VoiceSession
+
+if TYPE_CHECKING:
+    from fastrtc_backend_support import Served
 
 
 class ChunkStream:
@@ -57,3 +61,12 @@ def backend() -> MockVoiceBackend:
 @pytest.fixture
 async def session(backend: MockVoiceBackend) -> VoiceSession:
     return await backend.connect("room-1", "alice", "voice-main")
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[Served]:
+    """A FastRTCVoiceBackend served on loopback (for the fastrtc test modules)."""
+    from fastrtc_backend_support import served_backend  # needs the fastrtc extra
+
+    async with served_backend() as backend:
+        yield backend

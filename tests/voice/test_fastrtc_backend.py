@@ -16,7 +16,6 @@ pytest.importorskip("fastrtc", reason="needs the fastrtc extra: pip install 'roo
 from fastrtc_backend_support import (  # noqa: E402
     Served,
     connected,
-    served_backend,
 )
 from fastrtc_support import (  # noqa: E402
     OUT_RATE,
@@ -36,13 +35,6 @@ from roomkit.voice.backends.fastrtc import (  # noqa: E402
     FastRTCVoiceBackend,
 )
 from roomkit.voice.codecs import mulaw_encode  # noqa: E402
-
-
-@pytest.fixture
-async def served() -> AsyncIterator[Served]:
-    """A FastRTCVoiceBackend served on loopback."""
-    async with served_backend() as served:
-        yield served
 
 
 def test_the_backend_advertises_interruption_and_barge_in() -> None:

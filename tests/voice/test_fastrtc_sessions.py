@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -24,7 +23,6 @@ from fastrtc_backend_support import (  # noqa: E402
     Served,
     connected,
     listen,
-    served_backend,
 )
 from fastrtc_support import (  # noqa: E402
     OUT_RATE,
@@ -47,13 +45,6 @@ from roomkit.voice.backends.fastrtc import (  # noqa: E402
     mount_fastrtc_voice,
 )
 from roomkit.voice.codecs import mulaw_encode, pcm16_from_array, resample_pcm16  # noqa: E402
-
-
-@pytest.fixture
-async def served() -> AsyncIterator[Served]:
-    """A FastRTCVoiceBackend served on loopback."""
-    async with served_backend() as served:
-        yield served
 
 
 async def test_a_session_opened_first_is_bound_when_its_client_connects() -> None:
