@@ -29,12 +29,24 @@ def test_a_write_returns_the_caller_position_first() -> None:
     assert tagged("SELECT 1") == "SELECT CAST($1 AS INTEGER), 1"
 
 
+def test_a_write_through_a_cte_tags_its_outermost_returning() -> None:
+    sql = (
+        "WITH c AS (UPDATE rooms SET n = n + 1 WHERE id = $1 RETURNING n)"
+        " INSERT INTO events (room_id, idx) SELECT $1, n FROM c RETURNING idx"
+    )
+    assert tagged(sql) == (
+        "WITH c AS (UPDATE rooms SET n = n + 1 WHERE id = $1 RETURNING n)"
+        " INSERT INTO events (room_id, idx) SELECT $1, n FROM c RETURNING CAST($2 AS INTEGER), idx"
+    )
+
+
 @pytest.mark.parametrize(
     "sql",
     [
         "SELECT a FROM t UNION SELECT b FROM u",
         "UPDATE t SET a = $1",
         "WITH x AS (SELECT 1) SELECT * FROM x",
+        "WITH x AS (DELETE FROM t WHERE a = $1 RETURNING a) SELECT * FROM x",
     ],
 )
 def test_statements_of_other_shapes_are_not_batched(sql: str) -> None:

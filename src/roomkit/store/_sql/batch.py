@@ -57,13 +57,14 @@ def tagged(sql: str) -> str | None:
     """The statement returning, first, the caller's position as an extra parameter.
 
     ``None`` when the statement's shape is not one this can rewrite safely (only a plain
-    ``SELECT`` or a write with a single ``RETURNING`` clause is).
+    ``SELECT`` or a write whose outermost statement has a ``RETURNING`` clause is).
     """
     tag = f"CAST(${max((int(n) for n in _PARAM.findall(sql)), default=0) + 1} AS INTEGER), "
     if sql.startswith("SELECT ") and " UNION " not in sql.upper():
         return f"SELECT {tag}{sql[len('SELECT ') :]}"
-    if sql.count(" RETURNING ") == 1:
-        head, tail = sql.split(" RETURNING ")
+    head, returning, tail = sql.rpartition(" RETURNING ")
+    if returning and head.count("(") == head.count(")"):
+        # The statement's own RETURNING, not one inside a parenthesised CTE.
         return f"{head} RETURNING {tag}{tail}"
     return None
 
