@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from roomkit.channels._ai_memo import MessageMemo
 from roomkit.channels._ai_targets import target_capabilities
 from roomkit.channels._ai_tools import ToolHandler, run_tools, tool_messages
 from roomkit.channels._inbound import inbound_event
@@ -50,6 +51,8 @@ logger = logging.getLogger("roomkit.channels.ai")
 
 _MESSAGE_CACHE_SIZE = 10_000
 """How many converted history messages an AI channel remembers (across its rooms)."""
+_MIN_MESSAGES_PER_ROOM = 64
+"""Conversions kept per room at least (twice ``max_context_events`` when that is more)."""
 
 DEFAULT_AI_RETRY_POLICY = RetryPolicy(
     max_retries=2, base_delay_seconds=0.5, max_delay_seconds=4.0, jitter=0.1
@@ -122,7 +125,10 @@ class AIChannel(Channel):
         self.max_tool_rounds = max_tool_rounds
         self.retry_policy = retry_policy or DEFAULT_AI_RETRY_POLICY
         self.tool_handlers: dict[str, ToolHandler] = dict(tool_handlers or {})
-        self._messages: dict[str, AIMessage | None] = {}
+        per_room = min(max(2 * max_context_events, _MIN_MESSAGES_PER_ROOM), _MESSAGE_CACHE_SIZE)
+        self._messages = MessageMemo(
+            self._to_message, per_room=per_room, total=_MESSAGE_CACHE_SIZE
+        )
         self.telemetry = telemetry if telemetry is not None else Telemetry()
 
     def register_tool(self, name: str, handler: ToolHandler) -> None:
@@ -169,7 +175,7 @@ class AIChannel(Channel):
         """Ask the provider for a reply to ``event`` and return it as a response event."""
         if event.source.channel_id == self.channel_id or event.type is not EventType.MESSAGE:
             return ChannelOutput.empty()
-        if self._cached_message(event) is None:
+        if self._messages.convert(event) is None:
             logger.debug("Event %s has nothing the model can read; not answering", event.id)
             return ChannelOutput.empty()
         ai_context = self.build_context(event, binding, context)
@@ -276,8 +282,10 @@ class AIChannel(Channel):
     def _history(self, event: RoomEvent, recent: list[RoomEvent]) -> list[AIMessage]:
         """The newest readable messages (oldest first), ending with ``event``."""
         limit = self.max_context_events
+        memo = self._messages
+        cached = memo.room(event.room_id)
         newest_first: list[AIMessage] = []
-        trigger = self._cached_message(event)
+        trigger = memo.get(cached, event)
         if trigger is not None:
             newest_first.append(trigger)
         for item in reversed(recent):
@@ -285,23 +293,11 @@ class AIChannel(Channel):
                 break
             if item.id == event.id:
                 continue
-            message = self._cached_message(item)
+            message = memo.get(cached, item)
             if message is not None:
                 newest_first.append(message)
         newest_first.reverse()
         return newest_first
-
-    def _cached_message(self, item: RoomEvent) -> AIMessage | None:
-        """Convert a stored event, remembering the result (stored events do not change)."""
-        cache = self._messages
-        try:
-            return cache[item.id]
-        except KeyError:
-            pass
-        message = cache[item.id] = self._to_message(item)
-        if len(cache) > _MESSAGE_CACHE_SIZE:  # forget the oldest conversions first
-            del cache[next(iter(cache))]
-        return message
 
     def _to_message(self, item: RoomEvent) -> AIMessage | None:
         if item.type is not EventType.MESSAGE or item.status is EventStatus.BLOCKED:
