@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import asyncpg
 import pytest
 
+from roomkit.store import postgres as postgres_module
 from roomkit.store.postgres import PostgresStore
-from tests.factories import make_room
+from tests.factories import make_event, make_room
 from tests.services import postgres_schema
 
 
@@ -81,3 +85,42 @@ async def test_schemas_keep_stores_apart() -> None:
         finally:
             await one.close()
             await two.close()
+
+
+async def test_concurrent_appends_travel_in_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    batches: list[int] = []
+    alone: list[str] = []
+    runner = postgres_module._Runner
+    fetchmany, fetch = runner.fetchmany, runner.fetch
+
+    async def counted_fetchmany(self: Any, sql: str, args: Any) -> Any:
+        if "INSERT INTO" in sql and ".events " in sql:
+            batches.append(len(args))
+        return await fetchmany(self, sql, args)
+
+    async def counted_fetch(self: Any, sql: str, *args: Any) -> Any:
+        if "INSERT INTO" in sql and ".events " in sql:
+            alone.append(sql)
+        return await fetch(self, sql, *args)
+
+    monkeypatch.setattr(runner, "fetchmany", counted_fetchmany)
+    monkeypatch.setattr(runner, "fetch", counted_fetch)
+    async with postgres_schema() as (dsn, schema):
+        store = PostgresStore(dsn, schema=schema, max_pool_size=2)
+        try:
+            rooms = [f"room-{n}" for n in range(8)]
+            for room in rooms:
+                await store.create_room(make_room(id=room))
+
+            added = await asyncio.gather(
+                *(store.add_event(make_event(room_id=room, body=room)) for room in rooms)
+            )
+
+            assert batches == [8] and alone == []
+            assert [event.index for event in added] == [0] * 8
+            assert [event.room_id for event in added] == rooms
+            for room in rooms:
+                stored = await store.list_events(room)
+                assert [(e.index, e.content.body) for e in stored] == [(0, room)]  # type: ignore[union-attr]
+        finally:
+            await store.close()
