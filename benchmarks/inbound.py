@@ -25,8 +25,10 @@ would leave them, rather than through the pipeline. A durable commit waits for t
 disk (PostgreSQL) or at least for the log write (SQLite), so one message at a time
 measures commit latency; ``--concurrency 32`` keeps several rooms busy at once, as
 several workers would, and lets concurrent writes share commits. ``--workers N`` runs
-the scenario in N processes sharing the SQL store, with room locks in Redis
-(``_workers.py``).
+the scenario in N processes sharing the SQL store (``_workers.py``), the rooms dealt
+between them; ``--locks redis`` (the default) takes room locks in Redis, so any process
+could serve any room, ``--locks process`` keeps each process's own in-memory locks, the
+deployment where a front router sends each room's traffic to one process.
 """
 
 from __future__ import annotations
@@ -71,6 +73,7 @@ PAUSE_GC = False
 STORE = "memory"
 CONCURRENCY = 1
 WORKERS = 1
+LOCKS = "redis"
 DSN = os.environ.get("ROOMKIT_BENCH_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 TARGETS = {"memory": 10_000, "sqlite": 2_000, "postgres": 1_000}
 """Messages per second each store should sustain."""
@@ -216,7 +219,14 @@ async def _run_once(events_per_room: int) -> float:
         async with _fresh_location() as location:
             await prepare(STORE, DSN, location)
             return await asyncio.to_thread(
-                run_workers, STORE, DSN, location, WORKERS, events_per_room, CONCURRENCY
+                run_workers,
+                STORE,
+                DSN,
+                location,
+                WORKERS,
+                events_per_room,
+                CONCURRENCY,
+                LOCKS == "redis",
             )
     async with _fresh_store() as store:
         kit, messages, delivered = await build(store, events_per_room)
@@ -265,7 +275,7 @@ async def _page_read(total: int) -> float:
 
 async def main() -> None:
     """Run every measurement and print the figures."""
-    global PAUSE_GC, STORE, DSN, CONCURRENCY, WORKERS
+    global PAUSE_GC, STORE, DSN, CONCURRENCY, WORKERS, LOCKS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=sorted(TARGETS), default="memory")
     parser.add_argument("--dsn", default=DSN, help="PostgreSQL server for --store postgres")
@@ -278,6 +288,13 @@ async def main() -> None:
         default=1,
         help="processes sharing the SQL store, with room locks in Redis (see _workers.py)",
     )
+    parser.add_argument(
+        "--locks",
+        choices=("redis", "process"),
+        default="redis",
+        help="with --workers: room locks in Redis (shared rooms) or in each process "
+        "(rooms partitioned between the processes)",
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--big", type=int, default=1_000_000, help="events in the large store")
     parser.add_argument(
@@ -286,11 +303,15 @@ async def main() -> None:
     args = parser.parse_args()
     PAUSE_GC, STORE, DSN = args.no_gc, args.store, args.dsn
     CONCURRENCY, WORKERS = max(1, args.concurrency), max(1, args.workers)
+    LOCKS = args.locks
     if WORKERS > 1 and STORE == "memory":
         parser.error("--workers needs a store the processes can share (sqlite or postgres)")
     gc_note = "garbage collector paused while timing" if PAUSE_GC else "garbage collector on"
     print(f"python {platform.python_version()} on {platform.machine()}; {gc_note}")
     print(f"store: {STORE}; {CONCURRENCY} message(s) in flight in each of {WORKERS} process(es)")
+    if WORKERS > 1:
+        where = "in Redis" if LOCKS == "redis" else "in each process (rooms partitioned)"
+        print(f"room locks: {where}")
     small, big = await _throughputs([10, args.big // ROOMS], args.repeats)
     page = await _page_read(args.big)
     drift = abs(small - big) / small * 100
