@@ -197,18 +197,21 @@ async def build(
 
 
 async def send_all(kit: RoomKit, messages: list[InboundMessage], concurrency: int) -> None:
-    """Process the messages in order, up to ``concurrency`` of them at a time."""
+    """Process the messages in order, up to ``concurrency`` of them at a time.
+
+    ``concurrency`` senders take the next message as each finishes its last, as that many
+    request handlers of a server would; no task waits in line for its turn.
+    """
+    pending = iter(messages)
+
+    async def sender() -> None:
+        for message in pending:
+            await kit.process_inbound(message)
+
     if concurrency == 1:
-        for message in messages:
-            await kit.process_inbound(message)
+        await sender()
         return
-    gate = asyncio.Semaphore(concurrency)
-
-    async def send(message: InboundMessage) -> None:
-        async with gate:
-            await kit.process_inbound(message)
-
-    await asyncio.gather(*(send(message) for message in messages))
+    await asyncio.gather(*(sender() for _ in range(min(concurrency, len(messages)))))
 
 
 async def _run_once(events_per_room: int) -> float:
