@@ -15,7 +15,7 @@ import pytest
 from roomkit import InboundMessage, RoomKit, TextContent, WebSocketChannel
 from roomkit.store._sql import sqlite_driver
 from roomkit.store._sql.sqlite_driver import SQLiteDriver
-from roomkit.store.sqlite import SQLiteStore
+from roomkit.store.sqlite import DEFAULT_MMAP_SIZE, SQLiteStore
 from tests.factories import make_event, make_room
 
 
@@ -56,6 +56,28 @@ async def test_an_in_memory_database_works() -> None:
 def test_busy_timeout_must_not_be_negative() -> None:
     with pytest.raises(ValueError, match="busy_timeout"):
         SQLiteStore("x.db", busy_timeout=-1)
+
+
+def test_mmap_size_must_not_be_negative() -> None:
+    with pytest.raises(ValueError, match="mmap_size"):
+        SQLiteStore("x.db", mmap_size=-1)
+
+
+@pytest.mark.parametrize("size", [None, 0, 4 << 20])
+async def test_the_file_is_read_through_a_memory_map_of_the_chosen_size(
+    tmp_path: Path, size: int | None
+) -> None:
+    path = tmp_path / "kit.db"
+    store = SQLiteStore(path) if size is None else SQLiteStore(path, mmap_size=size)
+    try:
+        await store.create_room(make_room(id="room-1"))
+        driver = store._db
+        assert isinstance(driver, SQLiteDriver) and driver._conn is not None
+        found = driver._conn.execute("PRAGMA mmap_size").fetchone()
+        assert found == (DEFAULT_MMAP_SIZE if size is None else size,)
+        assert await store.get_room("room-1") is not None
+    finally:
+        await store.close()
 
 
 async def test_a_file_that_is_not_a_database_fails_to_open(tmp_path: Path) -> None:

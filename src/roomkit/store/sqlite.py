@@ -31,7 +31,10 @@ from roomkit.store._sql.sqlite_schema import SQLITE_FRAGMENTS, SQLITE_STATEMENTS
 from roomkit.store._sql.statements import build_statements
 from roomkit.store._sql.store import SQLStore
 
-__all__ = ["SQLiteStore"]
+__all__ = ["DEFAULT_MMAP_SIZE", "SQLiteStore"]
+
+DEFAULT_MMAP_SIZE = 1 << 30
+"""Bytes of the database file read through a memory map by default (1 GiB)."""
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
@@ -43,6 +46,9 @@ class SQLiteStore(SQLStore):
 
     ``path`` may be ``":memory:"`` for a private in-memory database. ``busy_timeout`` is
     how long a write waits for another process's write transaction, in seconds.
+    ``mmap_size`` is how many bytes of the file SQLite reads through a memory map instead
+    of read calls (``PRAGMA mmap_size``; 0 turns it off). It matters when several
+    processes share the file: each commit by one makes the others read their pages again.
     """
 
     def __init__(
@@ -50,13 +56,17 @@ class SQLiteStore(SQLStore):
         path: str | os.PathLike[str] = "roomkit.db",
         *,
         busy_timeout: float = 5.0,
+        mmap_size: int = DEFAULT_MMAP_SIZE,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         """Prepare a store on ``path``; the file is opened on first use."""
         if busy_timeout < 0:
             raise ValueError("busy_timeout must be >= 0")
+        if mmap_size < 0:
+            raise ValueError("mmap_size must be >= 0")
         self.path = os.fspath(path)
-        super().__init__(SQLiteDriver(self.path, busy_timeout), _STATEMENTS, clock=clock)
+        driver = SQLiteDriver(self.path, busy_timeout, mmap_size)
+        super().__init__(driver, _STATEMENTS, clock=clock)
 
     @classmethod
     async def connect(
@@ -64,10 +74,11 @@ class SQLiteStore(SQLStore):
         path: str | os.PathLike[str] = "roomkit.db",
         *,
         busy_timeout: float = 5.0,
+        mmap_size: int = DEFAULT_MMAP_SIZE,
         clock: Callable[[], datetime] = utcnow,
     ) -> SQLiteStore:
         """Create a store and open its file now (schema created or migrated)."""
-        store = cls(path, busy_timeout=busy_timeout, clock=clock)
+        store = cls(path, busy_timeout=busy_timeout, mmap_size=mmap_size, clock=clock)
         await store.open()
         return store
 

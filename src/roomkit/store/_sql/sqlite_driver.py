@@ -178,10 +178,11 @@ class SQLiteDriver(SQLDriver):
     transaction, other tasks' statements wait for it to end.
     """
 
-    def __init__(self, path: str, busy_timeout: float) -> None:
+    def __init__(self, path: str, busy_timeout: float, mmap_size: int = 0) -> None:
         """Prepare a driver on ``path``; ``busy_timeout`` is in seconds."""
         self.path = path
         self.busy_timeout = busy_timeout
+        self.mmap_size = mmap_size
         self._sql: dict[str, _Translated] = {}
         self._conn: sqlite3.Connection | None = None
         self._runner: _Runner | None = None
@@ -225,6 +226,7 @@ class SQLiteDriver(SQLDriver):
             conn.execute("PRAGMA busy_timeout = 0")
             mode = (await self._waiting(runner, "PRAGMA journal_mode = WAL"))[0][0]
             conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA mmap_size = {int(self.mmap_size)}").fetchall()
             await self._migrate(runner)
             if mode == "wal":
                 self._checkpointer = Checkpointer(self.path)
