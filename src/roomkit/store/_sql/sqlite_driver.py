@@ -96,17 +96,21 @@ class _Backoff:
 class _Runner(SQLConnection):
     """Runs statements on the connection, translating placeholders and conflicts."""
 
-    __slots__ = ("_conn", "_driver")
+    __slots__ = ("_conn", "_cursor", "_driver")
 
     def __init__(self, conn: sqlite3.Connection, driver: SQLiteDriver) -> None:
         self._conn = conn
+        # One cursor serves every statement (each is run and fetched to the end before
+        # the next starts): ``conn.execute`` would make a cursor, and a weak reference the
+        # connection keeps to it, for every statement.
+        self._cursor = conn.cursor()
         self._driver = driver
 
     def run(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
         """Run one statement now, on the calling thread."""
         text, order, _ = self._driver.translated(sql)
         try:
-            rows: list[Row] = self._conn.execute(text, [args[i] for i in order]).fetchall()
+            rows: list[Row] = self._cursor.execute(text, [args[i] for i in order]).fetchall()
         except sqlite3.IntegrityError as exc:
             if "UNIQUE" not in str(exc):
                 raise
