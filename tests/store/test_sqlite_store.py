@@ -271,3 +271,41 @@ async def test_grouped_writes_wait_for_another_process_too(tmp_path: Path) -> No
     finally:
         other.close()
         await store.close()
+
+
+async def test_a_read_refused_as_busy_is_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = await SQLiteStore.connect(tmp_path / "kit.db", busy_timeout=5)
+    refusals = [0]
+    run = sqlite_driver._Runner.run
+
+    def busy_once(self: sqlite_driver._Runner, sql: str, args: tuple[object, ...]) -> object:
+        if "FROM" in sql and "rooms" in sql and refusals[0] == 0:
+            refusals[0] += 1
+            refused = sqlite3.OperationalError("database is locked")
+            refused.sqlite_errorcode = sqlite3.SQLITE_BUSY
+            raise refused
+        return run(self, sql, args)
+
+    try:
+        await store.create_room(make_room(id="room-1"))
+        monkeypatch.setattr(sqlite_driver._Runner, "run", busy_once)
+
+        room = await store.get_room("room-1")
+
+        assert room is not None and room.id == "room-1"
+        assert refusals == [1]
+    finally:
+        await store.close()
+
+
+async def test_a_read_that_fails_otherwise_raises_at_once(tmp_path: Path) -> None:
+    store = await SQLiteStore.connect(tmp_path / "kit.db")
+    try:
+        driver = store._db
+        assert isinstance(driver, SQLiteDriver)
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):
+            await driver.fetch("SELECT * FROM no_such_table WHERE id = $1", "x")
+    finally:
+        await store.close()

@@ -342,6 +342,18 @@ class SQLiteDriver(SQLDriver):
     async def _rows(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
         if self.translated(sql)[2]:
             return await self._commits.write(sql, args)
+        runner = self._runner
+        if runner is not None and not self._lock.locked():
+            # No transaction is open and the statement runs to the end without awaiting,
+            # so taking the lock would change nothing: run it at once.
+            try:
+                rows = runner.run(sql, args)
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc):
+                    raise
+            else:
+                self.changed()
+                return rows
         return await self.run_alone(sql, args)
 
     async def execute(self, sql: str, *args: Any) -> None:
