@@ -49,6 +49,16 @@ async def test_a_closed_room_of_the_sender_is_not_reused(store: InMemoryStore) -
     assert await DefaultInboundRoomRouter(store).route("sms-1", SMS, "+1555") is None
 
 
+async def test_an_older_open_room_is_not_revived_after_a_newer_one_closed(
+    store: InMemoryStore,
+) -> None:
+    await _room(store, "older", participant="+1555", dedicated_to="+1555")
+    await _room(store, "newer", participant="+1555", dedicated_to="+1555")
+    await store.update_room(make_room(id="newer", status=RoomStatus.CLOSED))
+
+    assert await DefaultInboundRoomRouter(store).route("sms-1", SMS, "+1555") is None
+
+
 async def test_a_shared_channel_routes_to_its_room(store: InMemoryStore) -> None:
     await _room(store, "lobby")
     router = DefaultInboundRoomRouter(store)

@@ -25,8 +25,9 @@ class InboundRoomRouter(ABC):
 class DefaultInboundRoomRouter(InboundRoomRouter):
     """Routes to the sender's latest open room on this channel type, else the channel's room.
 
-    1. The newest active or paused room in which the sender takes part through a channel
-       of the same type.
+    1. The sender's newest room reached through a channel of the same type, if that room
+       is active or paused. A closed newest room is not passed over for an older open
+       one: the sender's latest conversation ended, so the next message starts afresh.
     2. Otherwise the room the channel was last attached to, if that room is open and its
        binding is not dedicated to another participant (a shared WebSocket or HTTP
        channel, say).
