@@ -316,21 +316,33 @@ class SQLiteDriver(SQLDriver):
         """Run one statement in its own transaction (autocommit) and return its rows.
 
         While another connection holds the database, the retries wait without holding
-        the store's lock, so this store's readers carry on meanwhile.
+        the store's lock, so this store's readers carry on meanwhile. When no transaction
+        holds the connection the statement runs at once: it runs to the end without
+        awaiting, so taking the lock would change nothing.
         """
         backoff: _Backoff | None = None
         while True:
-            async with self._lock:
-                runner = await self._ready()
-                try:
-                    rows = runner.run(sql, args)
-                except sqlite3.OperationalError as exc:
-                    refused = exc
-                else:
-                    self.changed()
-                    return rows
+            runner = self._runner
+            if runner is not None and not self._lock.locked():
+                outcome = self._attempt(runner, sql, args)
+            else:
+                async with self._lock:
+                    outcome = self._attempt(await self._ready(), sql, args)
+            if not isinstance(outcome, sqlite3.OperationalError):
+                return outcome
             backoff = backoff or _Backoff(self)
-            await backoff.pause(refused)
+            await backoff.pause(outcome)
+
+    def _attempt(
+        self, runner: _Runner, sql: str, args: tuple[Any, ...]
+    ) -> list[Row] | sqlite3.OperationalError:
+        """Run the statement once; its rows, or the refusal to wait on and retry."""
+        try:
+            rows = runner.run(sql, args)
+        except sqlite3.OperationalError as exc:
+            return exc
+        self.changed()
+        return rows
 
     def run_group(self, group: list[Pending]) -> bool:
         """Run writes in one transaction now, unless a transaction holds the connection."""
@@ -342,18 +354,6 @@ class SQLiteDriver(SQLDriver):
     async def _rows(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
         if self.translated(sql)[2]:
             return await self._commits.write(sql, args)
-        runner = self._runner
-        if runner is not None and not self._lock.locked():
-            # No transaction is open and the statement runs to the end without awaiting,
-            # so taking the lock would change nothing: run it at once.
-            try:
-                rows = runner.run(sql, args)
-            except sqlite3.OperationalError as exc:
-                if not _is_busy(exc):
-                    raise
-            else:
-                self.changed()
-                return rows
         return await self.run_alone(sql, args)
 
     async def execute(self, sql: str, *args: Any) -> None:
