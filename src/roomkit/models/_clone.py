@@ -27,11 +27,9 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from roomkit.models._util import set_dict, set_extra, set_fields_set, set_private
+from roomkit.models._util import new_object, set_dict, set_extra, set_fields_set, set_private
 
 __all__ = ["clone"]
-
-_new_object = object.__new__
 
 _IMMUTABLE_BASES: tuple[type, ...] = (
     str,
@@ -87,7 +85,7 @@ def _compile(cls: type[BaseModel]) -> Callable[[Any], Any]:
         "COPY": _copy,
         "CLONE": clone,
         "BaseModel": BaseModel,
-        "NEW": _new_object,
+        "NEW": new_object,
         "CLS": cls,
         "DEEPCOPY": copy.deepcopy,
         "SET_DICT": set_dict,

@@ -35,7 +35,8 @@ UTCDateTime = Annotated[datetime, AfterValidator(_as_utc)]
 """A datetime that is always timezone-aware UTC (naive input is taken as UTC)."""
 
 
-_new_object = object.__new__
+new_object = object.__new__
+"""``object.__new__``: an instance made without running ``__init__``."""
 # BaseModel's slot setters, bound once: what object.__setattr__ does for these names,
 # without looking the descriptor up by name on every call.
 set_dict = BaseModel.__dict__["__dict__"].__set__
@@ -50,7 +51,7 @@ def replace[M: BaseModel](model: M, **changes: Any) -> M:
     The hot-path equivalent of ``model.model_copy(update=changes)`` for values the
     caller knows are already valid (nested objects are shared, as with ``model_copy``).
     """
-    new = _new_object(type(model))
+    new = new_object(type(model))
     fields = model.__dict__.copy()
     fields.update(changes)
     set_dict(new, fields)
