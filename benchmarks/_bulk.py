@@ -3,8 +3,8 @@
 A million ``add_event`` calls take minutes on the SQL stores, so for them the events are
 written straight into the store's tables, one set-based ``INSERT`` per room inside one
 transaction, exactly as ``add_event`` leaves them (gap-free indexes, the room's
-counters, the JSON with its index and id). This knows the stores' private table layout;
-it is a benchmark tool, not an API.
+counters, the JSON with its index and id, ids of ``new_id``'s form made in the past).
+This knows the stores' private table layout; it is a benchmark tool, not an API.
 
 One event in ``internal_every`` is written with ``visibility="internal"`` (0: none).
 After filling, the write-ahead log is folded into the database (SQLite) or the server
@@ -14,25 +14,35 @@ does not pay for the fill.
 
 from __future__ import annotations
 
+import time
+
 from roomkit.models import ChannelType, EventSource, EventStatus, RoomEvent, TextContent
 from roomkit.store import ConversationStore
 
 __all__ = ["fill"]
 
+# Each filled event gets an id of the form ``new_id`` makes (a version 7 UUID) dated in
+# the past: the event at index i was made at ``base + i`` milliseconds, so the fill's ids
+# sort before the run's own, as ids of events added over the months before would.
 _SQLITE_FILL = (
-    "WITH RECURSIVE n(i) AS (SELECT $2 UNION ALL SELECT i + 1 FROM n WHERE i < $3)"
+    "WITH RECURSIVE n(i) AS (SELECT $2 UNION ALL SELECT i + 1 FROM n WHERE i < $3),"
+    # materialised, so each event draws its random bits once (id column and JSON agree)
+    " made AS MATERIALIZED (SELECT i, CASE WHEN $6 > 0 AND i % $6 = 0 THEN 'internal'"
+    " ELSE 'all' END AS v, printf('%012x7%s%s%s', $7 + i, substr(r, 1, 3),"
+    " substr('89ab', 1 + abs(random() % 4), 1), substr(r, 4, 15)) AS eid"
+    " FROM (SELECT i, lower(hex(randomblob(9))) AS r FROM n))"
     " INSERT INTO events (room_id, idx, id, visibility, idempotency_key, added_at, data)"
-    " SELECT $1, i, $1 || '-' || i, v, NULL, $4,"
-    " json_set($5, '$.index', i, '$.id', $1 || '-' || i, '$.visibility', v)"
-    " FROM (SELECT i, CASE WHEN $6 > 0 AND i % $6 = 0 THEN 'internal' ELSE 'all' END AS v"
-    " FROM n)"
+    " SELECT $1, i, eid, v, NULL, $4, json_set($5, '$.index', i, '$.id', eid, '$.visibility', v)"
+    " FROM made"
 )
 _POSTGRES_FILL = (
     "INSERT INTO {p}events (room_id, idx, id, visibility, idempotency_key, data)"
-    " SELECT $1, i, $1 || '-' || i, v, NULL, jsonb_set(jsonb_set(jsonb_set(CAST($4 AS JSONB),"
-    " '{{index}}', to_jsonb(i)), '{{id}}', to_jsonb($1 || '-' || i)),"
-    " '{{visibility}}', to_jsonb(v))"
-    " FROM (SELECT i, CASE WHEN $5 > 0 AND i % $5 = 0 THEN 'internal' ELSE 'all' END AS v"
+    " SELECT $1, i, eid, v, NULL, jsonb_set(jsonb_set(jsonb_set(CAST($4 AS JSONB),"
+    " '{{index}}', to_jsonb(i)), '{{id}}', to_jsonb(eid)), '{{visibility}}', to_jsonb(v))"
+    " FROM (SELECT i, CASE WHEN $5 > 0 AND i % $5 = 0 THEN 'internal' ELSE 'all' END AS v,"
+    " lpad(to_hex(CAST($6 AS BIGINT) + i), 12, '0') || '7'"
+    " || substr(md5(random()::text), 1, 3) || substr('89ab', 1 + floor(random() * 4)::int, 1)"
+    " || substr(md5(random()::text), 1, 15) AS eid"
     " FROM generate_series(CAST($2 AS INTEGER), CAST($3 AS INTEGER)) AS i) AS n"
 )
 _POSTGRES_COUNT = (
@@ -48,6 +58,11 @@ def template(room_id: str, body: str = "archived message") -> RoomEvent:
         content=TextContent(body=body),
         status=EventStatus.DELIVERED,
     )
+
+
+def _past_milliseconds(count: int) -> int:
+    """When the first of ``count`` filled events was made: a day before the last one."""
+    return time.time_ns() // 1_000_000 - count - 86_400_000
 
 
 async def fill(
@@ -87,6 +102,7 @@ async def _fill_sqlite(
                 store._ts(store._clock()),  # type: ignore[attr-defined]
                 template(room_id).model_dump_json(),
                 internal_every,
+                _past_milliseconds(count),
             )
 
 
@@ -110,5 +126,6 @@ async def _fill_postgres(
                 start + count - 1,
                 template(room_id).model_dump_json(),
                 internal_every,
+                _past_milliseconds(count),
             )
             await conn.execute(counters, room_id, start + count)

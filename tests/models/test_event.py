@@ -54,14 +54,14 @@ def test_room_event_mutable_defaults_are_not_shared() -> None:
     assert second.channel_data.extra == {}
 
 
-def test_room_event_id_is_uuid4_hex() -> None:
-    """The default id is a UUID (version 4) written as 32 lowercase hex digits."""
+def test_room_event_id_is_uuid7_hex() -> None:
+    """The default id is a UUID (version 7) written as 32 lowercase hex digits."""
     event_id = make_event().id
     assert len(event_id) == 32
     assert event_id == event_id.lower()
     parsed = uuid.UUID(hex=event_id)
     assert parsed.hex == event_id
-    assert parsed.version == 4
+    assert parsed.version == 7
     assert parsed.variant == uuid.RFC_4122
 
 

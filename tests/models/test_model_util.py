@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from datetime import UTC, datetime
 
+import pytest
+
+from roomkit.models import _util
 from roomkit.models._util import new_id, replace
 from roomkit.models.content import TextContent
 from roomkit.models.enums import EventStatus
@@ -21,31 +25,50 @@ def test_new_id_is_32_lowercase_hex_chars() -> None:
         assert HEX32.fullmatch(new_id())
 
 
-def test_new_id_is_a_version_4_rfc_4122_uuid() -> None:
-    """Every id parses as a UUID of version 4 with the RFC 4122 variant."""
+def test_new_id_is_a_version_7_rfc_4122_uuid() -> None:
+    """Every id parses as a UUID of version 7 with the RFC 4122 variant."""
     for _ in range(500):
         value = new_id()
         parsed = uuid.UUID(hex=value)
-        assert parsed.version == 4
+        assert parsed.version == 7
         assert parsed.variant == uuid.RFC_4122
         assert parsed.hex == value
 
 
-def test_new_id_fixed_bits_are_at_the_uuid4_positions() -> None:
-    """Character 12 is the version digit 4, character 16 one of 8, 9, a, b."""
+def test_new_id_fixed_bits_are_at_the_uuid7_positions() -> None:
+    """Character 12 is the version digit 7, character 16 one of 8, 9, a, b."""
     for _ in range(500):
         value = new_id()
-        assert value[12] == "4"
+        assert value[12] == "7"
         assert value[16] in "89ab"
 
 
-def test_new_id_random_bits_vary() -> None:
-    """Ids differ from call to call, and not only in one position."""
+def test_new_id_leads_with_the_unix_time_in_milliseconds() -> None:
+    """The first 12 hex digits are the creation time, in ms since the Unix epoch."""
+    before = time.time_ns() // 1_000_000
+    value = new_id()
+    after = time.time_ns() // 1_000_000
+    assert before <= int(value[:12], 16) <= after
+
+
+def test_new_ids_made_later_sort_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An id made in a later millisecond sorts after every id of an earlier one."""
+    clock = iter([1_700_000_000_000_999_999, 1_700_000_000_001_000_000] * 200)
+    monkeypatch.setattr(_util, "time_ns", lambda: next(clock))
+    ids = [new_id() for _ in range(400)]
+    earlier, later = ids[0::2], ids[1::2]
+    assert max(earlier) < min(later)
+
+
+def test_new_id_random_bits_vary(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Within one millisecond ids differ, in every position after the timestamp."""
+    monkeypatch.setattr(_util, "time_ns", lambda: 1_700_000_000_000_000_000)
     ids = [new_id() for _ in range(1000)]
     assert len(set(ids)) == len(ids)
     varying = {i for i in range(32) if len({value[i] for value in ids}) > 1}
-    # All 32 positions but the version digit vary (the variant digit takes four values).
-    assert varying == set(range(32)) - {12}
+    # The timestamp (0-11) and the version digit (12) are fixed; the variant digit (16)
+    # takes four values.
+    assert varying == set(range(13, 32))
 
 
 def test_replace_returns_a_new_object_with_the_changes() -> None:

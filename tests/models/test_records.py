@@ -211,13 +211,13 @@ def test_timestamp_defaults_to_now_in_utc(name: str, factory: Factory, field: st
 
 
 @pytest.mark.parametrize(("name", "factory"), GENERATED_IDS, ids=[g[0] for g in GENERATED_IDS])
-def test_generated_ids_are_distinct_uuid4_hex(
+def test_generated_ids_are_distinct_uuid7_hex(
     name: str, factory: Callable[[], Room | Task | Observation]
 ) -> None:
-    """Models that make their own id use a fresh UUID4 hex per instance."""
+    """Models that make their own id use a fresh UUID (version 7) hex per instance."""
     first, second = factory().id, factory().id
     assert first != second
-    assert uuid.UUID(hex=first).version == 4
+    assert uuid.UUID(hex=first).version == 7
     assert len(first) == 32
 
 

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from os import urandom
+from time import time_ns
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel
 
-# The fixed bits of a random (version 4, RFC 4122 variant) UUID, as uuid.uuid4 sets them.
-_UUID4_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
-_UUID4_SET = (0x4000 << 64) | (0x8000 << 48)
+# The version and variant fields of a UUID (RFC 9562): cleared, then set to version 7.
+_VERSION_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
+_VERSION_7 = (0x7000 << 64) | (0x8000 << 48)
 
 
 def new_id() -> str:
-    """Return a fresh identifier (UUID4 as 32 hex characters)."""
-    # The same value as ``uuid.uuid4().hex`` without building a UUID object on the way.
-    bits = int.from_bytes(urandom(16)) & _UUID4_CLEAR | _UUID4_SET
-    return f"{bits:032x}"
+    """Return a fresh identifier: a version 7 UUID as 32 lowercase hex characters."""
+    # Version 7 leads with the Unix time in milliseconds, then 74 random bits, so ids made
+    # later sort later: a database index on them grows at its right edge instead of
+    # taking each new id on a random page of a large index.
+    bits = (time_ns() // 1_000_000) << 80 | int.from_bytes(urandom(10))
+    return f"{bits & _VERSION_CLEAR | _VERSION_7:032x}"
 
 
 def utcnow() -> datetime:
