@@ -6,8 +6,8 @@ are dealt round-robin to the workers. Two deployments are measured: room locks i
 (``RedisLockManager``), so any process could serve any room, or each process's own
 in-memory locks, which is enough when a router in front sends all of a room's traffic
 to one process (the store keeps indexes gap-free and keys unique either way). Each
-worker sets up its rooms, waits for the others at a barrier, sends its messages and
-reports when it started and finished. The
+worker sets up its rooms, sends each its first message (unless cold), waits for the
+others at a barrier, sends its messages and reports when it started and finished. The
 figure is all messages over the span from the first start to the last finish
 (``time.monotonic`` is the same clock in every process).
 """
@@ -49,11 +49,16 @@ def run_workers(
     events_per_room: int,
     concurrency: int,
     redis_locks: bool = True,
-) -> float:
-    """Run the scenario over ``workers`` processes; return messages per second overall."""
+    warm: bool = True,
+) -> tuple[float, float]:
+    """Run the scenario over ``workers`` processes.
+
+    Return messages per second overall and the mean µs of a room's first message (sent
+    before the timed ones when ``warm``, else 0).
+    """
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(workers)
-    results: Queue[tuple[float, float, int]] = context.Queue()  # type: ignore[assignment]
+    results: Queue[tuple[float, float, int, float]] = context.Queue()  # type: ignore[assignment]
     prefix = f"roomkit-bench-{uuid.uuid4().hex[:8]}:lock:"
     processes = [
         context.Process(
@@ -67,6 +72,7 @@ def run_workers(
                     "events_per_room": events_per_room,
                     "concurrency": concurrency,
                     "prefix": prefix if redis_locks else None,
+                    "warm": warm,
                 },
                 barrier,
                 results,
@@ -81,9 +87,10 @@ def run_workers(
         process.join()
         if process.exitcode != 0:
             raise RuntimeError(f"a benchmark worker failed (exit code {process.exitcode})")
-    started = min(start for start, _, _ in reports)
-    finished = max(end for _, end, _ in reports)
-    return sum(count for _, _, count in reports) / (finished - started)
+    started = min(start for start, _, _, _ in reports)
+    finished = max(end for _, end, _, _ in reports)
+    first = sum(first for _, _, _, first in reports) / len(reports)
+    return sum(count for _, _, count, _ in reports) / (finished - started), first
 
 
 def _worker(config: dict[str, Any], barrier: Barrier, results: Queue[Any]) -> None:
@@ -98,6 +105,11 @@ async def _work(config: dict[str, Any], barrier: Barrier, results: Queue[Any]) -
     kit, messages, delivered = await inbound.build(
         store, config["events_per_room"], config["rooms"], locks
     )
+    first = 0.0
+    if config["warm"]:
+        rooms = config["rooms"]
+        seconds = await inbound.first_messages(kit, rooms, delivered, config["concurrency"])
+        first = seconds / len(rooms) * 1e6
     gc.collect()
     await asyncio.to_thread(barrier.wait)
     start = time.monotonic()
@@ -105,4 +117,4 @@ async def _work(config: dict[str, Any], barrier: Barrier, results: Queue[Any]) -
     end = time.monotonic()
     assert delivered[0] == len(messages), "every AI reply must reach the live connection"
     await kit.close()
-    results.put((start, end, len(messages)))
+    results.put((start, end, len(messages), first))
