@@ -24,26 +24,37 @@ __all__ = ["fill"]
 # Each filled event gets an id of the form ``new_id`` makes (a version 7 UUID) dated in
 # the past: the event at index i was made at ``base + i`` milliseconds, so the fill's ids
 # sort before the run's own, as ids of events added over the months before would.
+# ``random_ids`` fills with version 4 (random) UUIDs instead, for ``event_ids.py``.
+_SQLITE_IDS = {
+    False: "printf('%012x7%s%s%s', $7 + i, substr(r, 1, 3),"
+    " substr('89ab', 1 + abs(random() % 4), 1), substr(r, 4, 15))",
+    True: "printf('%s4%s%s%s', substr(r, 1, 12), substr(r, 13, 3),"
+    " substr('89ab', 1 + abs(random() % 4), 1), substr(r, 16, 15))",
+}
 _SQLITE_FILL = (
     "WITH RECURSIVE n(i) AS (SELECT $2 UNION ALL SELECT i + 1 FROM n WHERE i < $3),"
     # materialised, so each event draws its random bits once (id column and JSON agree)
     " made AS MATERIALIZED (SELECT i, CASE WHEN $6 > 0 AND i % $6 = 0 THEN 'internal'"
-    " ELSE 'all' END AS v, printf('%012x7%s%s%s', $7 + i, substr(r, 1, 3),"
-    " substr('89ab', 1 + abs(random() % 4), 1), substr(r, 4, 15)) AS eid"
-    " FROM (SELECT i, lower(hex(randomblob(9))) AS r FROM n))"
+    " ELSE 'all' END AS v, {eid} AS eid"
+    " FROM (SELECT i, lower(hex(randomblob(16))) AS r FROM n))"
     " INSERT INTO events (room_id, idx, id, visibility, idempotency_key, added_at, data)"
     " SELECT $1, i, eid, v, NULL, $4, json_set($5, '$.index', i, '$.id', eid, '$.visibility', v)"
     " FROM made"
 )
+_POSTGRES_IDS = {
+    False: "lpad(to_hex(CAST($6 AS BIGINT) + i), 12, '0') || '7' || substr(r, 1, 3)"
+    " || substr('89ab', 1 + floor(random() * 4)::int, 1) || substr(r, 4, 15)",
+    True: "substr(r, 1, 12) || '4' || substr(r, 13, 3)"
+    " || substr('89ab', 1 + floor(random() * 4)::int, 1) || substr(r, 16, 15)",
+}
 _POSTGRES_FILL = (
     "INSERT INTO {p}events (room_id, idx, id, visibility, idempotency_key, data)"
     " SELECT $1, i, eid, v, NULL, jsonb_set(jsonb_set(jsonb_set(CAST($4 AS JSONB),"
     " '{{index}}', to_jsonb(i)), '{{id}}', to_jsonb(eid)), '{{visibility}}', to_jsonb(v))"
-    " FROM (SELECT i, CASE WHEN $5 > 0 AND i % $5 = 0 THEN 'internal' ELSE 'all' END AS v,"
-    " lpad(to_hex(CAST($6 AS BIGINT) + i), 12, '0') || '7'"
-    " || substr(md5(random()::text), 1, 3) || substr('89ab', 1 + floor(random() * 4)::int, 1)"
-    " || substr(md5(random()::text), 1, 15) AS eid"
-    " FROM generate_series(CAST($2 AS INTEGER), CAST($3 AS INTEGER)) AS i) AS n"
+    " FROM (SELECT i, v, {eid} AS eid FROM (SELECT i,"
+    " CASE WHEN $5 > 0 AND i % $5 = 0 THEN 'internal' ELSE 'all' END AS v,"
+    " md5(random()::text) || md5(random()::text) AS r"
+    " FROM generate_series(CAST($2 AS INTEGER), CAST($3 AS INTEGER)) AS i) AS g) AS n"
 )
 _POSTGRES_COUNT = (
     "UPDATE {p}rooms SET event_count = $2, latest_index = $2 - 1, updated_at = now() WHERE id = $1"
@@ -66,18 +77,27 @@ def _past_milliseconds(count: int) -> int:
 
 
 async def fill(
-    store: ConversationStore, room_ids: list[str], count: int, *, internal_every: int = 0
+    store: ConversationStore,
+    room_ids: list[str],
+    count: int,
+    *,
+    internal_every: int = 0,
+    random_ids: bool = False,
 ) -> None:
-    """Append ``count`` events to each of the SQL store's (existing) rooms."""
+    """Append ``count`` events to each of the SQL store's (existing) rooms.
+
+    Their ids have ``new_id``'s form, dated in the past; ``random_ids`` makes them
+    version 4 (random) UUIDs instead.
+    """
     from roomkit.store.postgres import PostgresStore
     from roomkit.store.sqlite import SQLiteStore
 
     if isinstance(store, SQLiteStore):
-        await _fill_sqlite(store, room_ids, count, internal_every)
+        await _fill_sqlite(store, room_ids, count, internal_every, random_ids)
         # fold the fill's log into the file now, not during the timed run
         await store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     elif isinstance(store, PostgresStore):
-        await _fill_postgres(store, room_ids, count, internal_every)
+        await _fill_postgres(store, room_ids, count, internal_every, random_ids)
         # statistics for the planner and the fill's dirty pages on disk before timing
         await store._db.execute(f"VACUUM (ANALYZE) {store._prefix}events, {store._prefix}rooms")
         await store._db.execute("CHECKPOINT")
@@ -86,8 +106,9 @@ async def fill(
 
 
 async def _fill_sqlite(
-    store: ConversationStore, room_ids: list[str], count: int, internal_every: int
+    store: ConversationStore, room_ids: list[str], count: int, internal_every: int, random: bool
 ) -> None:
+    statement = _SQLITE_FILL.format(eid=_SQLITE_IDS[random])
     db = store._db  # type: ignore[attr-defined]
     async with db.transaction() as conn:
         for room_id in room_ids:
@@ -95,7 +116,7 @@ async def _fill_sqlite(
                 await conn.fetchval("SELECT event_count FROM rooms WHERE id = $1", room_id)
             )
             await conn.execute(
-                _SQLITE_FILL,
+                statement,
                 room_id,
                 start,
                 start + count - 1,
@@ -107,10 +128,10 @@ async def _fill_sqlite(
 
 
 async def _fill_postgres(
-    store: ConversationStore, room_ids: list[str], count: int, internal_every: int
+    store: ConversationStore, room_ids: list[str], count: int, internal_every: int, random: bool
 ) -> None:
     prefix = store._prefix  # type: ignore[attr-defined]
-    insert = _POSTGRES_FILL.format(p=prefix)
+    insert = _POSTGRES_FILL.format(p=prefix, eid=_POSTGRES_IDS[random])
     counters = _POSTGRES_COUNT.format(p=prefix)
     for room_id in room_ids:
         async with store._db.transaction() as conn:  # type: ignore[attr-defined]
@@ -119,13 +140,8 @@ async def _fill_postgres(
                     f"SELECT event_count FROM {prefix}rooms WHERE id = $1 FOR UPDATE", room_id
                 )
             )
-            await conn.execute(
-                insert,
-                room_id,
-                start,
-                start + count - 1,
-                template(room_id).model_dump_json(),
-                internal_every,
-                _past_milliseconds(count),
-            )
+            args = [room_id, start, start + count - 1, template(room_id).model_dump_json()]
+            # version 4 ids need no date (PostgreSQL refuses an unused parameter)
+            args += [internal_every] if random else [internal_every, _past_milliseconds(count)]
+            await conn.execute(insert, *args)
             await conn.execute(counters, room_id, start + count)
