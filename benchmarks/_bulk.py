@@ -72,7 +72,7 @@ def template(room_id: str, body: str = "archived message") -> RoomEvent:
 
 
 def _past_milliseconds(count: int) -> int:
-    """When the first of ``count`` filled events was made: a day before the last one."""
+    """When the first of ``count`` filled events was made (ms), so the last was a day ago."""
     return time.time_ns() // 1_000_000 - count - 86_400_000
 
 

@@ -194,28 +194,22 @@ async def build(
         i = n % ROOMS
         if i not in chosen:
             continue
-        messages.append(
-            InboundMessage(
-                channel_id=f"ws-live-{i}",
-                sender_id=f"user-{i}",
-                content=TextContent(body=f"message {n} for room {i}"),
-            )
-        )
+        messages.append(_message(i, f"message {n} for room {i}"))
     return kit, messages, delivered
+
+
+def _message(room: int, body: str) -> InboundMessage:
+    """A text message from room ``room``'s user, through its live WebSocket channel."""
+    return InboundMessage(
+        channel_id=f"ws-live-{room}", sender_id=f"user-{room}", content=TextContent(body=body)
+    )
 
 
 async def first_messages(
     kit: RoomKit, rooms: Sequence[int], delivered: list[int], concurrency: int
 ) -> float:
     """Send each of ``rooms`` one message; return the seconds it took (see above)."""
-    firsts = [
-        InboundMessage(
-            channel_id=f"ws-live-{i}",
-            sender_id=f"user-{i}",
-            content=TextContent(body=f"hello, room {i}"),
-        )
-        for i in rooms
-    ]
+    firsts = [_message(i, f"hello, room {i}") for i in rooms]
     start = time.perf_counter()
     await send_all(kit, firsts, concurrency)
     elapsed = time.perf_counter() - start
