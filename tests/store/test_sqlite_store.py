@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -273,6 +274,41 @@ async def test_grouped_writes_wait_for_another_process_too(tmp_path: Path) -> No
         await store.close()
 
 
+async def test_writes_held_back_by_another_process_commit_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "kit.db"
+    store = await SQLiteStore.connect(path, busy_timeout=5)
+    other = sqlite3.connect(path, isolation_level=None)
+    committed: list[int] = []
+    run_group = sqlite_driver._Runner.run_group
+
+    def counting(self: sqlite_driver._Runner, group: list[Any]) -> object:
+        outcome = run_group(self, group)
+        if outcome is True:
+            committed.append(len(group))
+        return outcome
+
+    try:
+        await store.create_room(make_room(id="room-1"))
+        monkeypatch.setattr(sqlite_driver._Runner, "run_group", counting)
+        other.execute("BEGIN IMMEDIATE")
+        first = asyncio.gather(*(store.add_event(make_event(body=f"a{n}")) for n in range(20)))
+        await asyncio.sleep(0.01)  # refused at least once: the group waits
+        later = asyncio.gather(*(store.add_event(make_event(body=f"b{n}")) for n in range(10)))
+        await asyncio.sleep(0.01)
+        assert not first.done() and not later.done()
+
+        other.execute("COMMIT")
+        events = [*await first, *await later]
+
+        assert sorted(event.index for event in events) == list(range(30))
+        assert committed == [30]  # one transaction, not one per write
+    finally:
+        other.close()
+        await store.close()
+
+
 async def test_a_read_refused_as_busy_is_retried(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -307,5 +343,28 @@ async def test_a_read_that_fails_otherwise_raises_at_once(tmp_path: Path) -> Non
         assert isinstance(driver, SQLiteDriver)
         with pytest.raises(sqlite3.OperationalError, match="no such table"):
             await driver.fetch("SELECT * FROM no_such_table WHERE id = $1", "x")
+    finally:
+        await store.close()
+
+
+async def test_writes_that_fail_otherwise_raise_alone_or_in_a_group(tmp_path: Path) -> None:
+    store = await SQLiteStore.connect(tmp_path / "kit.db")
+    try:
+        driver = store._db
+        assert isinstance(driver, SQLiteDriver)
+        bad = "INSERT INTO no_such_table (id) VALUES ($1)"
+        with pytest.raises(sqlite3.OperationalError, match="no such table"):
+            await driver.execute(bad, "lone")
+        # concurrent writes share a transaction; one failing this way undoes the group,
+        # then each write runs alone and gets its own outcome
+        await store.create_room(make_room(id="room-1"))
+        outcomes = await asyncio.gather(
+            *(driver.execute(bad, str(n)) for n in range(10)),
+            store.add_event(make_event(body="kept")),
+            return_exceptions=True,
+        )
+        assert all(isinstance(o, sqlite3.OperationalError) for o in outcomes[:10])
+        assert not isinstance(outcomes[10], BaseException)
+        assert [e.content.body for e in await store.list_events("room-1")] == ["kept"]
     finally:
         await store.close()

@@ -1,5 +1,5 @@
-"""How the SQL stores combine concurrent calls: the PostgreSQL statement batcher and the
-SQLite group commit, each against a fake that records what reached the database."""
+"""How the PostgreSQL store combines concurrent calls: the statement batcher, against a
+fake that records what reached the database (the SQLite group commit has its own file)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import pytest
 
 from roomkit.store._sql.batch import StatementBatcher, settle, tagged
 from roomkit.store._sql.driver import IntegrityConflict, Row
-from roomkit.store._sql.sqlite_commit import PROBE_EVERY, GroupCommit, Pending
 
 # --- tagging ---------------------------------------------------------------------------
 
@@ -185,73 +184,3 @@ def test_settling_skips_a_caller_that_stopped_waiting() -> None:
         assert future.cancelled()
     finally:
         loop.close()
-
-
-# --- the SQLite group commit -----------------------------------------------------------
-
-
-class FakeCommitter:
-    """Records lone writes and groups; can refuse to run a group."""
-
-    def __init__(self, *, groups_run: bool = True) -> None:
-        self.alone: list[str] = []
-        self.groups: list[list[str]] = []
-        self.groups_run = groups_run
-
-    async def run_alone(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
-        self.alone.append(args[0])
-        if args[0] == "bad":
-            raise IntegrityConflict("bad")
-        return [(args[0],)]
-
-    def run_group(self, group: list[Pending]) -> bool:
-        self.groups.append([args[0] for _, args, _ in group])
-        if not self.groups_run:
-            return False
-        for _, args, future in group:
-            settle(future, [(args[0],)])
-        return True
-
-
-async def test_writes_with_no_company_run_at_once() -> None:
-    committer = FakeCommitter()
-    commits = GroupCommit(committer)
-
-    for n in range(PROBE_EVERY - 1):
-        assert await commits.write("INSERT", (f"w{n}",)) == [(f"w{n}",)]
-
-    assert committer.groups == []
-    assert len(committer.alone) == PROBE_EVERY - 1
-
-
-async def test_a_probing_write_gathers_the_others_into_one_group() -> None:
-    committer = FakeCommitter()
-    commits = GroupCommit(committer)
-    names = [f"w{n}" for n in range(PROBE_EVERY + 4)]
-
-    results = await asyncio.gather(*(commits.write("INSERT", (name,)) for name in names))
-
-    assert results == [[(name,)] for name in names]
-    assert committer.alone == names[: PROBE_EVERY - 1]
-    assert committer.groups == [names[PROBE_EVERY - 1 :]]
-    # company was found, so the next write waits for the loop's next pass as well
-    assert await commits.write("INSERT", ("next",)) == [("next",)]
-    assert committer.groups[-1] == ["next"]
-
-
-async def test_a_group_that_cannot_run_now_runs_one_write_at_a_time() -> None:
-    committer = FakeCommitter(groups_run=False)
-    commits = GroupCommit(committer)
-    for n in range(PROBE_EVERY - 1):
-        await commits.write("INSERT", (f"w{n}",))
-    committer.alone.clear()
-
-    results = await asyncio.gather(
-        *(commits.write("INSERT", (name,)) for name in ("a", "bad", "c")),
-        return_exceptions=True,
-    )
-
-    assert results[0] == [("a",)] and results[2] == [("c",)]
-    assert isinstance(results[1], IntegrityConflict)
-    assert committer.groups == [["a", "bad", "c"]]
-    assert committer.alone == ["a", "bad", "c"]

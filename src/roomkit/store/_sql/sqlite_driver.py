@@ -33,7 +33,7 @@ from roomkit.store._sql.batch import settle
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
 from roomkit.store._sql.migrations import migrate
 from roomkit.store._sql.sqlite_checkpoint import Checkpointer
-from roomkit.store._sql.sqlite_commit import GroupCommit, Pending
+from roomkit.store._sql.sqlite_commit import GroupCommit, GroupRun, Pending
 from roomkit.store._sql.sqlite_schema import SQLITE_MIGRATIONS
 
 __all__ = ["CHECKPOINT_EVERY", "SQLiteDriver"]
@@ -61,7 +61,7 @@ def _translate(sql: str) -> _Translated:
     return _PLACEHOLDER.sub("?", sql), order, writes
 
 
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
+def _is_busy(exc: Exception) -> bool:
     """Tell whether the error means another connection holds a lock we need."""
     return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _BUSY_CODES
 
@@ -81,7 +81,7 @@ class _Backoff:
         self._deadline = asyncio.get_running_loop().time() + driver.busy_timeout
         self._attempt = 0
 
-    async def pause(self, refused: sqlite3.OperationalError) -> None:
+    async def pause(self, refused: Exception) -> None:
         """Wait before the next try, or raise ``refused`` when out of time."""
         if not _is_busy(refused):
             raise refused
@@ -121,11 +121,13 @@ class _Runner(SQLConnection):
         """Run the statement now (inside a transaction, or while opening)."""
         return self.run(sql, args)
 
-    def run_group(self, group: list[Pending]) -> bool:
-        """Run writes in one transaction and settle their callers; False if busy.
+    def run_group(self, group: list[Pending]) -> GroupRun:
+        """Run writes in one transaction and settle their callers.
 
-        A write breaking a constraint fails alone (SQLite undoes that statement only);
-        any other error undoes the whole group, to be run again one write at a time.
+        A write breaking a constraint fails alone (SQLite undoes that statement only).
+        Another process holding the database undoes the group, to be tried again
+        whole (the refusal is returned); any other error undoes it too, to be run
+        again one write at a time (``False``).
         """
         conn = self._conn
         outcomes: list[list[Row] | BaseException] = []
@@ -139,9 +141,11 @@ class _Runner(SQLConnection):
                         raise
                     outcomes.append(exc)
             conn.execute("COMMIT")
-        except Exception:  # run again one by one: each caller then gets its own outcome
+        except Exception as exc:  # nothing of the group is kept
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+                return exc
             return False
         for (_, _, future), outcome in zip(group, outcomes, strict=True):
             settle(future, outcome)
@@ -333,6 +337,17 @@ class SQLiteDriver(SQLDriver):
             backoff = backoff or _Backoff(self)
             await backoff.pause(outcome)
 
+    def write_now(self, sql: str, args: tuple[Any, ...]) -> list[Row] | Exception | None:
+        """Try a write once, in its own transaction: its rows, or the refusal if another
+        process holds the database, or ``None`` if a transaction holds the connection."""
+        runner = self._runner
+        if runner is None or self._lock.locked():
+            return None
+        outcome = self._attempt(runner, sql, args)
+        if isinstance(outcome, sqlite3.OperationalError) and not _is_busy(outcome):
+            raise outcome
+        return outcome
+
     def _attempt(
         self, runner: _Runner, sql: str, args: tuple[Any, ...]
     ) -> list[Row] | sqlite3.OperationalError:
@@ -344,12 +359,16 @@ class SQLiteDriver(SQLDriver):
         self.changed()
         return rows
 
-    def run_group(self, group: list[Pending]) -> bool:
+    def run_group(self, group: list[Pending]) -> GroupRun:
         """Run writes in one transaction now, unless a transaction holds the connection."""
         runner = self._runner
         if runner is None or self._lock.locked():
             return False
         return runner.run_group(group)
+
+    def backoff(self) -> _Backoff:
+        """Pace the retries of a write refused because another process holds the file."""
+        return _Backoff(self)
 
     async def _rows(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
         if self.translated(sql)[2]:
