@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from roomkit import InboundMessage, RoomKit, TextContent, WebSocketChannel
-from roomkit.store._sql import sqlite_driver
+from roomkit.store._sql import sqlite_checkpoint, sqlite_driver
 from roomkit.store._sql.sqlite_driver import SQLiteDriver
 from roomkit.store.sqlite import DEFAULT_MMAP_SIZE, SQLiteStore
 from tests.factories import make_event, make_room
@@ -217,6 +217,7 @@ async def test_the_log_is_copied_into_the_file_and_restarted_while_writing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sqlite_driver, "CHECKPOINT_EVERY", 20)
+    monkeypatch.setattr(sqlite_checkpoint, "RESTART_AFTER_FRAMES", 50)
     path = tmp_path / "kit.db"
     store = await SQLiteStore.connect(path)
     driver = store._db
@@ -236,6 +237,27 @@ async def test_the_log_is_copied_into_the_file_and_restarted_while_writing(
     finally:
         await store.close()
     assert not os.path.exists(f"{path}-wal")  # the last connection folded the log in
+
+
+async def test_a_short_log_is_checkpointed_without_holding_writers_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_driver, "CHECKPOINT_EVERY", 20)
+    store = await SQLiteStore.connect(tmp_path / "kit.db")
+    driver = store._db
+    assert isinstance(driver, SQLiteDriver) and driver._checkpointer is not None
+    checkpoints: list[str] = []
+    driver._checkpointer._conn.set_trace_callback(checkpoints.append)
+    try:
+        await store.create_room(make_room(id="room-1"))
+        for n in range(30):
+            await store.add_event(make_event(body=f"message {n}"))
+        await _checkpoint_done(driver)
+
+        assert checkpoints  # one or more, each passive only
+        assert set(checkpoints) == {"PRAGMA wal_checkpoint(PASSIVE)"}
+    finally:
+        await store.close()
 
 
 def test_the_store_needs_no_package_beyond_the_standard_library(tmp_path: Path) -> None:
