@@ -5,6 +5,7 @@ fake committer that records what reached the database."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from roomkit.store._sql.batch import settle
@@ -46,7 +47,7 @@ class FakeCommitter:
         self.busy = busy  # how many group attempts find the database busy
         self.patience = patience
         self.pauses = 0
-        self.during_pause: list[Any] = []
+        self.during_pause: list[Callable[[], object]] = []
 
     async def run_alone(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
         self.alone.append(args[0])

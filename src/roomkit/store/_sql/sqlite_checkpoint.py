@@ -13,7 +13,7 @@ readers may hold the log), so once the log is longer than ``RESTART_AFTER_FRAMES
 (of every process) back for that short while, so that the log starts again and never
 grows without bound. Holding writers back costs more than a longer log, hence the
 threshold rather than a restart at every checkpoint: with two processes writing to a
-million-event file, restarting every time made writes about 13 % slower.
+million-event file, restarting every time made their writes about 12 % slower.
 
 The work goes to the thread directly, not through the event loop, so it runs even when
 the loop's callers never pause (a tight loop of writes that never waits for I/O).
@@ -61,7 +61,7 @@ class Checkpointer:
         return True
 
     def _checkpoint(self) -> None:
-        """Copy the log into the file, then restart it (runs in the worker thread)."""
+        """Copy the log into the file; restart it if long (runs in the worker thread)."""
         try:
             done = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             if done[0][1] > RESTART_AFTER_FRAMES:  # (busy, frames in the log, copied)
