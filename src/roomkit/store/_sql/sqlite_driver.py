@@ -326,8 +326,8 @@ class SQLiteDriver(SQLDriver):
         """
         backoff: _Backoff | None = None
         while True:
-            runner = self._runner
-            if runner is not None and not self._lock.locked():
+            runner = self._free_runner()
+            if runner is not None:
                 outcome = self._attempt(runner, sql, args)
             else:
                 async with self._lock:
@@ -340,13 +340,18 @@ class SQLiteDriver(SQLDriver):
     def write_now(self, sql: str, args: tuple[Any, ...]) -> list[Row] | Exception | None:
         """Try a write once, in its own transaction: its rows, or the refusal if another
         process holds the database, or ``None`` if a transaction holds the connection."""
-        runner = self._runner
-        if runner is None or self._lock.locked():
+        runner = self._free_runner()
+        if runner is None:
             return None
         outcome = self._attempt(runner, sql, args)
         if isinstance(outcome, sqlite3.OperationalError) and not _is_busy(outcome):
             raise outcome
         return outcome
+
+    def _free_runner(self) -> _Runner | None:
+        """The open connection's runner if no transaction holds it (statements may run
+        at once, to the end without awaiting), else ``None``."""
+        return None if self._lock.locked() else self._runner
 
     def _attempt(
         self, runner: _Runner, sql: str, args: tuple[Any, ...]
@@ -361,8 +366,8 @@ class SQLiteDriver(SQLDriver):
 
     def run_group(self, group: list[Pending]) -> GroupRun:
         """Run writes in one transaction now, unless a transaction holds the connection."""
-        runner = self._runner
-        if runner is None or self._lock.locked():
+        runner = self._free_runner()
+        if runner is None:
             return False
         return runner.run_group(group)
 
