@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib as _importlib
 from typing import Any as _Any
 
+from roomkit._lazy_exports import LAZY_EXPORTS as _LAZY
 from roomkit._version import __version__
 from roomkit.ai_docs import (
     get_agents_md,
@@ -318,50 +319,6 @@ from roomkit.voice.streaming import (
     SentenceFilter,
     VoiceStreamingProvider,
 )
-
-_LAZY: dict[str, str] = {
-    "AnthropicAIProvider": "roomkit.providers.anthropic",
-    "DeepgramConfig": "roomkit.voice.stt.deepgram",
-    "DeepgramSTTProvider": "roomkit.voice.stt.deepgram",
-    "ElasticEmailProvider": "roomkit.providers.elasticemail",
-    "ElevenLabsConfig": "roomkit.voice.tts.elevenlabs",
-    "ElevenLabsTTSProvider": "roomkit.voice.tts.elevenlabs",
-    "EspeakTTSProvider": "roomkit.voice.tts.espeak",
-    "FacebookMessengerProvider": "roomkit.providers.messenger",
-    "FastRTCRealtimeTransport": "roomkit.voice.realtime.fastrtc_transport",
-    "FastRTCVoiceBackend": "roomkit.voice.backends.fastrtc",
-    "GeminiAIProvider": "roomkit.providers.gemini",
-    "GeminiLiveProvider": "roomkit.providers.gemini",
-    "LocalVAD": "roomkit.voice.vad",
-    "MistralAIProvider": "roomkit.providers.mistral",
-    "OpenAIAIProvider": "roomkit.providers.openai",
-    "OpenAIRealtimeProvider": "roomkit.providers.openai",
-    "PocketSphinxSTTProvider": "roomkit.voice.stt.pocketsphinx",
-    "PostgresStore": "roomkit.store.postgres",
-    "RedisLockManager": "roomkit.scale.locks",
-    "RedisRealtime": "roomkit.scale.realtime",
-    "SQLiteStore": "roomkit.store.sqlite",
-    "SendGridProvider": "roomkit.providers.sendgrid",
-    "SinchSMSProvider": "roomkit.providers.sinch",
-    "SpeechEnded": "roomkit.voice.vad",
-    "SpeechStarted": "roomkit.voice.vad",
-    "TelnyxRCSProvider": "roomkit.providers.telnyx",
-    "TelnyxSMSProvider": "roomkit.providers.telnyx",
-    "TelnyxSignatureVerifier": "roomkit.providers.telnyx",
-    "TwilioContentBuilder": "roomkit.providers.twilio",
-    "TwilioRCSProvider": "roomkit.providers.twilio",
-    "TwilioSMSProvider": "roomkit.providers.twilio",
-    "VADEvent": "roomkit.voice.vad",
-    "VoiceMeUpSMSProvider": "roomkit.providers.voicemeup",
-    "WebSocketRealtimeTransport": "roomkit.voice.realtime.ws_transport",
-    "WebhookHTTPProvider": "roomkit.providers.http",
-    "WhatsAppCloudProvider": "roomkit.providers.whatsapp",
-    "mount_fastrtc_realtime": "roomkit.voice.realtime.fastrtc_transport",
-    "mount_fastrtc_voice": "roomkit.voice.backends.fastrtc",
-}
-"""Providers whose modules import an optional dependency: importable by name
-(``from roomkit import TwilioSMSProvider``) but left out of ``__all__`` so that
-``from roomkit import *`` works on an install without extras."""
 
 
 def __getattr__(name: str) -> _Any:
