@@ -7,7 +7,7 @@ on the loop. Three things could make such a call wait; none blocks the loop:
 
 * **Another process holding the write lock.** The connection's own ``busy_timeout``
   is 0, so a locked database answers ``SQLITE_BUSY`` at once; the driver then sleeps
-  asynchronously and retries, with SQLite's own back-off steps, until the store's
+  asynchronously and retries, with growing pauses like SQLite's own, until the store's
   ``busy_timeout`` runs out (then the ``OperationalError`` is raised as before).
 * **Checkpoints**, which wait for the disk: they run in a worker thread
   (:mod:`.sqlite_checkpoint`) every ``CHECKPOINT_EVERY`` changed rows.
@@ -43,8 +43,10 @@ logger = logging.getLogger("roomkit.store.sqlite")
 CHECKPOINT_EVERY = 1000
 """Changed rows between two background checkpoints (SQLite's default is 1000 pages)."""
 
-# SQLite's own busy handler sleeps these steps (seconds), then repeats the last one.
-_BACKOFF = (0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.025, 0.025, 0.05, 0.05, 0.1)
+# SQLite's busy handler sleeps these steps (seconds), repeating the last; two shorter pauses
+# come first, as another process's commit usually ends within a millisecond.
+_SQLITE_STEPS = (0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.025, 0.025, 0.05, 0.05, 0.1)
+_BACKOFF = (0.0002, 0.0005, *_SQLITE_STEPS)
 _BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 _PLACEHOLDER = re.compile(r"\$(\d+)")
 _WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
@@ -69,9 +71,8 @@ def _is_busy(exc: Exception) -> bool:
 class _Backoff:
     """Paces the retries of a statement refused because the database is locked.
 
-    Each pause sleeps asynchronously (SQLite's own busy handler's steps) and raises the
-    refusal once the store's ``busy_timeout`` is up. The store's own checkpoint holds
-    writers back for a moment; that wait does not count, so it never fails a write.
+    Each pause sleeps asynchronously (``_BACKOFF``); the refusal is raised once the store's
+    ``busy_timeout`` is up. The wait for the store's own checkpoint never fails a write.
     """
 
     __slots__ = ("_attempt", "_deadline", "_driver")
