@@ -145,7 +145,7 @@ class _Runner(SQLConnection):
         except Exception as exc:  # nothing of the group is kept
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+            if _is_busy(exc):  # only SQLite's own errors carry a code
                 return exc
             return False
         for (_, _, future), outcome in zip(group, outcomes, strict=True):
