@@ -11,6 +11,8 @@ import pytest
 from roomkit.errors import ConfigurationError, DuplicateEventError
 from roomkit.models import ChannelType, EventStatus, RoomEvent, RoomStatus
 from roomkit.store._sql.migrations import Migration, migrate
+from roomkit.store._sql.postgres_schema import postgres_migrations
+from roomkit.store._sql.sqlite_schema import SQLITE_MIGRATIONS
 from roomkit.store._sql.store import SQLStore
 from tests.factories import (
     add_events,
@@ -220,7 +222,8 @@ async def test_the_schema_version_is_recorded_once(backend: Backend) -> None:
         rows = await store._db.fetch(f"SELECT version FROM {store._prefix}schema_version")
     finally:
         await store.close()
-    assert [row[0] for row in rows] == [1]
+    steps = SQLITE_MIGRATIONS if backend.name == "sqlite" else postgres_migrations("")
+    assert [row[0] for row in rows] == [step.version for step in steps]
 
 
 async def test_a_newer_schema_is_refused(backend: Backend) -> None:

@@ -84,4 +84,15 @@ SQLITE_MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX observations_by_room ON observations (room_id, seq)",
         ),
     ),
+    # Each new event dirtied its room's own leaf of this index as well as of the primary
+    # key; most events are visible to all, and their pages walk the primary key instead.
+    Migration(
+        version=2,
+        description="the visibility index leaves out events visible to all",
+        statements=(
+            "DROP INDEX events_by_visibility",
+            "CREATE INDEX events_by_visibility ON events (room_id, visibility, idx)"
+            " WHERE visibility <> 'all'",
+        ),
+    ),
 )

@@ -80,9 +80,15 @@ _TEMPLATES: dict[str, str] = {
     "events_page": (
         "SELECT data FROM {p}events WHERE room_id = $1 AND idx >= $2 AND idx < $3 ORDER BY idx"
     ),
+    # Events visible to all (the default, most of them) may be left out of the visibility
+    # index (SQLite does): their page walks the primary key; the others' uses the index.
+    "events_page_all": (
+        "SELECT data FROM {p}events WHERE room_id = $1 AND visibility = 'all'"
+        " ORDER BY idx LIMIT $2 OFFSET $3"
+    ),
     "events_page_visible": (
         "SELECT data FROM {p}events WHERE room_id = $1 AND visibility = $2"
-        " ORDER BY idx LIMIT $3 OFFSET $4"
+        " AND visibility <> 'all' ORDER BY idx LIMIT $3 OFFSET $4"
     ),
     "idempotency_key_used": (
         "SELECT 1 FROM {p}events WHERE room_id = $1 AND idempotency_key = $2 LIMIT 1"

@@ -347,6 +347,8 @@ class SQLStore(RecordsMixin, ConversationStore):
         if visibility_filter is None:
             # Indexes are gap-free, so the page is a range of the primary key.
             rows = await self._db.fetch(self._q["events_page"], room_id, offset, offset + limit)
+        elif visibility_filter == "all":
+            rows = await self._db.fetch(self._q["events_page_all"], room_id, limit, offset)
         else:
             rows = await self._db.fetch(
                 self._q["events_page_visible"], room_id, visibility_filter, limit, offset

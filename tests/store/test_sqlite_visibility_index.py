@@ -1,0 +1,106 @@
+"""SQLite's visibility index leaves out events visible to all: their pages walk the
+primary key, the other visibilities' pages use the index, and older files migrate."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from roomkit.store.sqlite import SQLiteStore
+from tests.factories import make_event, make_room
+
+# Visibility of each event added, in order: mostly "all", as in a real room.
+MIX = ["all", "internal", "all", "all", "ws-a", "internal", "all", "all", "internal", "all"]
+
+
+async def _fill(path: Path) -> None:
+    store = SQLiteStore(path)
+    try:
+        await store.create_room(make_room(id="room-1"))
+        for n, visibility in enumerate(MIX):
+            await store.add_event(make_event(body=f"m{n}", visibility=visibility))
+    finally:
+        await store.close()
+
+
+def _plan(store: SQLiteStore, name: str) -> str:
+    """How SQLite runs the store's statement ``name`` (its query plan, one line)."""
+    sql, order, _ = store._db.translated(store._q[name])
+    conn = store._db._conn
+    assert conn is not None
+    rows = conn.execute(f"EXPLAIN QUERY PLAN {sql}", [None] * len(order)).fetchall()
+    return " / ".join(row[3] for row in rows)
+
+
+async def _pages(path: Path) -> dict[str, list[int]]:
+    store = SQLiteStore(path)
+    try:
+        return {
+            visibility: [e.index for e in await store.list_events("room-1", **options)]
+            for visibility, options in {
+                "all": {"visibility_filter": "all"},
+                "internal": {"visibility_filter": "internal"},
+                "internal from 1": {"visibility_filter": "internal", "offset": 1, "limit": 1},
+                "all from 2": {"visibility_filter": "all", "offset": 2, "limit": 3},
+                "ws-a": {"visibility_filter": "ws-a"},
+            }.items()
+        }
+    finally:
+        await store.close()
+
+
+EXPECTED = {
+    "all": [0, 2, 3, 6, 7, 9],
+    "internal": [1, 5, 8],
+    "internal from 1": [5],
+    "all from 2": [3, 6, 7],
+    "ws-a": [4],
+}
+
+
+async def test_pages_visible_to_all_walk_the_primary_key(tmp_path: Path) -> None:
+    path = tmp_path / "kit.db"
+    await _fill(path)
+    store = SQLiteStore(path)
+    try:
+        await store.open()
+        everyone = _plan(store, "events_page_all")
+        others = _plan(store, "events_page_visible")
+    finally:
+        await store.close()
+
+    assert "sqlite_autoindex_events" in everyone, everyone  # the primary key, in order
+    assert "events_by_visibility" not in everyone and "TEMP B-TREE" not in everyone
+    assert "events_by_visibility" in others and "TEMP B-TREE" not in others, others
+    assert await _pages(path) == EXPECTED
+
+
+async def test_only_events_not_visible_to_all_enter_the_index(tmp_path: Path) -> None:
+    path = tmp_path / "kit.db"
+    await _fill(path)
+
+    with sqlite3.connect(path) as conn:  # ANALYZE counts each index's entries
+        conn.execute("ANALYZE")
+        stats = dict(conn.execute("SELECT idx, stat FROM sqlite_stat1").fetchall())
+
+    assert stats["events_by_visibility"].split()[0] == "4"  # of the 10 events
+    assert stats["sqlite_autoindex_events_2"].split()[0] == "10"  # the primary key
+
+
+async def test_a_file_with_the_full_index_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "kit.db"
+    await _fill(path)
+    with sqlite3.connect(path) as conn:  # as the first release left it
+        conn.execute("DROP INDEX events_by_visibility")
+        conn.execute("CREATE INDEX events_by_visibility ON events (room_id, visibility, idx)")
+        conn.execute("DELETE FROM schema_version WHERE version = 2")
+
+    assert await _pages(path) == EXPECTED
+
+    with sqlite3.connect(path) as conn:
+        versions = [row[0] for row in conn.execute("SELECT version FROM schema_version")]
+        (sql,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'events_by_visibility'"
+        ).fetchone()
+    assert versions == [1, 2]
+    assert sql.endswith("WHERE visibility <> 'all'")
