@@ -4,7 +4,9 @@ primary key, the other visibilities' pages use the index, and older files migrat
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from roomkit.store.sqlite import SQLiteStore
 from tests.factories import make_event, make_room
@@ -21,6 +23,16 @@ async def _fill(path: Path) -> None:
             await store.add_event(make_event(body=f"m{n}", visibility=visibility))
     finally:
         await store.close()
+
+
+def _run(path: Path, *statements: str) -> list[Any]:
+    """Run the statements on the file (then commit and close); the last one's rows."""
+    rows: list[Any] = []
+    with closing(sqlite3.connect(path)) as conn:
+        for statement in statements:
+            rows = conn.execute(statement).fetchall()
+        conn.commit()
+    return rows
 
 
 def _plan(store: SQLiteStore, name: str) -> str:
@@ -79,9 +91,8 @@ async def test_only_events_not_visible_to_all_enter_the_index(tmp_path: Path) ->
     path = tmp_path / "kit.db"
     await _fill(path)
 
-    with sqlite3.connect(path) as conn:  # ANALYZE counts each index's entries
-        conn.execute("ANALYZE")
-        stats = dict(conn.execute("SELECT idx, stat FROM sqlite_stat1").fetchall())
+    # ANALYZE counts each index's entries
+    stats = dict(_run(path, "ANALYZE", "SELECT idx, stat FROM sqlite_stat1"))
 
     assert stats["events_by_visibility"].split()[0] == "4"  # of the 10 events
     assert stats["sqlite_autoindex_events_2"].split()[0] == "10"  # the primary key
@@ -90,17 +101,16 @@ async def test_only_events_not_visible_to_all_enter_the_index(tmp_path: Path) ->
 async def test_a_file_with_the_full_index_is_migrated(tmp_path: Path) -> None:
     path = tmp_path / "kit.db"
     await _fill(path)
-    with sqlite3.connect(path) as conn:  # as the first release left it
-        conn.execute("DROP INDEX events_by_visibility")
-        conn.execute("CREATE INDEX events_by_visibility ON events (room_id, visibility, idx)")
-        conn.execute("DELETE FROM schema_version WHERE version = 2")
+    _run(  # as the first release left it
+        path,
+        "DROP INDEX events_by_visibility",
+        "CREATE INDEX events_by_visibility ON events (room_id, visibility, idx)",
+        "DELETE FROM schema_version WHERE version = 2",
+    )
 
     assert await _pages(path) == EXPECTED
 
-    with sqlite3.connect(path) as conn:
-        versions = [row[0] for row in conn.execute("SELECT version FROM schema_version")]
-        (sql,) = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE name = 'events_by_visibility'"
-        ).fetchone()
-    assert versions == [1, 2]
+    versions = _run(path, "SELECT version FROM schema_version")
+    [(sql,)] = _run(path, "SELECT sql FROM sqlite_master WHERE name = 'events_by_visibility'")
+    assert versions == [(1,), (2,)]
     assert sql.endswith("WHERE visibility <> 'all'")
