@@ -22,14 +22,10 @@ from roomkit.models.enums import TaskStatus
 from roomkit.models.identity import Identity
 from roomkit.models.participant import Participant
 from roomkit.models.task import Observation, Task
+from roomkit.store._sql.decoded import Decoded
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
 
 __all__ = ["RecordsMixin"]
-
-
-def _binding(row: Row) -> ChannelBinding:
-    """Build a binding from its ``data`` and ``last_read_index`` columns."""
-    return replace(ChannelBinding.model_validate_json(row[0]), last_read_index=row[1])
 
 
 class RecordsMixin:
@@ -37,6 +33,11 @@ class RecordsMixin:
 
     _db: SQLDriver
     _q: dict[str, str]
+    _decoded: Decoded
+
+    def _binding(self, row: Row) -> ChannelBinding:
+        """Build a binding from its ``data`` and ``last_read_index`` columns."""
+        return self._decoded.load(ChannelBinding, row[0], last_read_index=row[1])
 
     # --- bindings ----------------------------------------------------------------------
 
@@ -58,7 +59,7 @@ class RecordsMixin:
     async def get_binding(self, room_id: str, channel_id: str) -> ChannelBinding | None:
         """Return the binding, or ``None``."""
         row = await self._db.fetchrow(self._q["get_binding"], room_id, channel_id)
-        return None if row is None else _binding(row)
+        return None if row is None else self._binding(row)
 
     async def update_binding(self, binding: ChannelBinding) -> ChannelBinding:
         """Replace a binding in place; its read horizon never moves backwards."""
@@ -84,7 +85,8 @@ class RecordsMixin:
 
     async def list_bindings(self, room_id: str) -> list[ChannelBinding]:
         """Return the room's bindings in attach order."""
-        return [_binding(row) for row in await self._db.fetch(self._q["list_bindings"], room_id)]
+        rows = await self._db.fetch(self._q["list_bindings"], room_id)
+        return [self._binding(row) for row in rows]
 
     # --- participants ------------------------------------------------------------------
 
@@ -104,7 +106,7 @@ class RecordsMixin:
     async def get_participant(self, room_id: str, participant_id: str) -> Participant | None:
         """Return the participant, or ``None``."""
         data = await self._db.fetchval(self._q["get_participant"], room_id, participant_id)
-        return None if data is None else Participant.model_validate_json(data)
+        return None if data is None else self._decoded.load(Participant, data)
 
     async def update_participant(self, participant: Participant) -> Participant:
         """Replace a participant; raises ``ParticipantNotFoundError`` if missing."""
@@ -124,7 +126,7 @@ class RecordsMixin:
     async def list_participants(self, room_id: str) -> list[Participant]:
         """Return the room's participants in join order."""
         rows = await self._db.fetch(self._q["list_participants"], room_id)
-        return [Participant.model_validate_json(row[0]) for row in rows]
+        return [self._decoded.load(Participant, row[0]) for row in rows]
 
     # --- identities --------------------------------------------------------------------
 
@@ -145,12 +147,12 @@ class RecordsMixin:
     async def get_identity(self, identity_id: str) -> Identity | None:
         """Return the identity, or ``None``."""
         data = await self._db.fetchval(self._q["get_identity"], identity_id)
-        return None if data is None else Identity.model_validate_json(data)
+        return None if data is None else self._decoded.load(Identity, data)
 
     async def resolve_identity(self, channel_type: str, address: str) -> Identity | None:
         """Return the identity reachable at ``address`` on ``channel_type``, if any."""
         data = await self._db.fetchval(self._q["resolve_identity"], str(channel_type), address)
-        return None if data is None else Identity.model_validate_json(data)
+        return None if data is None else self._decoded.load(Identity, data)
 
     async def link_address(self, identity_id: str, channel_type: str, address: str) -> Identity:
         """Add an address to an identity; it moves away from any earlier owner."""
@@ -159,7 +161,7 @@ class RecordsMixin:
             data = await conn.fetchval(self._q["lock_identity"], identity_id)
             if data is None:
                 raise IdentityNotFoundError(f"identity {identity_id!r} not found")
-            identity = Identity.model_validate_json(data)
+            identity = self._decoded.load(Identity, data)
             addresses = identity.channel_addresses.setdefault(kind, [])
             if address not in addresses:
                 addresses.append(address)
@@ -180,7 +182,7 @@ class RecordsMixin:
         data = await conn.fetchval(self._q["lock_identity"], previous)
         if data is None:
             return
-        owner = Identity.model_validate_json(data)
+        owner = self._decoded.load(Identity, data)
         owned = owner.channel_addresses.get(channel_type, [])
         if address in owned:
             owned.remove(address)

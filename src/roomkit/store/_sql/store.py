@@ -23,6 +23,7 @@ from roomkit.models.enums import ChannelType, RoomStatus
 from roomkit.models.event import RoomEvent
 from roomkit.models.room import Room
 from roomkit.store._room_data import check_page
+from roomkit.store._sql.decoded import Decoded
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
 from roomkit.store._sql.records import RecordsMixin
 from roomkit.store._sql.statements import ROOM_COLUMNS
@@ -56,6 +57,7 @@ class SQLStore(RecordsMixin, ConversationStore):
         self._q = statements
         self._prefix = prefix
         self._clock = clock
+        self._decoded = Decoded()
 
     async def open(self) -> None:
         """Connect now and bring the schema up to date (otherwise done on first use)."""
@@ -84,9 +86,12 @@ class SQLStore(RecordsMixin, ConversationStore):
 
     def _room(self, row: Row) -> Room:
         """Build a room from ``ROOM_COLUMNS`` of a row."""
-        room = Room.model_validate_json(row[0])
-        return replace(
-            room, event_count=row[1], latest_index=row[2], updated_at=self._datetime(row[3])
+        return self._decoded.load(
+            Room,
+            row[0],
+            event_count=row[1],
+            latest_index=row[2],
+            updated_at=self._datetime(row[3]),
         )
 
     async def create_room(self, room: Room) -> Room:
