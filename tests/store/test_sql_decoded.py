@@ -68,7 +68,7 @@ def test_the_oldest_text_is_forgotten_past_the_limit(monkeypatch: pytest.MonkeyP
     assert counting.calls["ChannelBinding"] == 5
 
 
-async def test_repeated_reads_decode_once(
+async def test_repeated_reads_decode_once_until_the_store_closes(
     backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = backend.open_store()
@@ -85,6 +85,9 @@ async def test_repeated_reads_decode_once(
             assert len(await store.list_participants("room-1")) == 1
 
         assert counting.calls == {"Room": 1, "ChannelBinding": 1, "Participant": 1}
+        await store.close()  # forgets the decoded models with the connections
+        assert await store.get_room("room-1") is not None
+        assert counting.calls["Room"] == 2
     finally:
         await store.close()
 

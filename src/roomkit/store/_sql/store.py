@@ -66,6 +66,7 @@ class SQLStore(RecordsMixin, ConversationStore):
     async def close(self) -> None:
         """Close the database connections; a later call opens them again."""
         await self._db.close()
+        self._decoded.clear()
 
     # --- dialect hooks ---------------------------------------------------------------
 
@@ -86,13 +87,9 @@ class SQLStore(RecordsMixin, ConversationStore):
 
     def _room(self, row: Row) -> Room:
         """Build a room from ``ROOM_COLUMNS`` of a row."""
-        return self._decoded.load(
-            Room,
-            row[0],
-            event_count=row[1],
-            latest_index=row[2],
-            updated_at=self._datetime(row[3]),
-        )
+        updated_at = self._datetime(row[3])
+        columns = {"event_count": row[1], "latest_index": row[2], "updated_at": updated_at}
+        return self._decoded.load(Room, row[0], **columns)
 
     async def create_room(self, room: Room) -> Room:
         """Store a new room (with no events yet) and return the stored copy."""
