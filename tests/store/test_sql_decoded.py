@@ -43,7 +43,7 @@ def test_the_same_text_is_decoded_once_into_private_copies(
     first = decoded.load(ChannelBinding, text)
     first.metadata["nested"]["deep"] = "scribbled"
     first.capabilities.media_types.clear()
-    second = decoded.load(ChannelBinding, text, last_read_index=7)
+    second = decoded.load(ChannelBinding, text, {"last_read_index": 7})
 
     assert counting.calls["ChannelBinding"] == 1
     assert second.metadata == {"nested": {"deep": "original"}}

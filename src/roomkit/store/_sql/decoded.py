@@ -34,11 +34,13 @@ class Decoded:
         self._limit = limit
         self._models: dict[type[BaseModel], dict[str, BaseModel]] = {}
 
-    def load[M: BaseModel](self, cls: type[M], text: str, **changes: Any) -> M:
+    def load[M: BaseModel](
+        self, cls: type[M], text: str, changes: dict[str, Any] | None = None
+    ) -> M:
         """Return a model of ``cls`` private to the caller, decoded from ``text``.
 
-        ``changes`` are set on the copy afterwards (values stored in columns of their
-        own, such as counters); they must already be valid for their fields.
+        ``changes`` (field name to value) are set on the copy afterwards: values stored
+        in columns of their own, such as counters; they must be valid for their fields.
         """
         known = self._models.get(cls)
         if known is None:

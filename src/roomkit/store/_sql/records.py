@@ -37,7 +37,7 @@ class RecordsMixin:
 
     def _binding(self, row: Row) -> ChannelBinding:
         """Build a binding from its ``data`` and ``last_read_index`` columns."""
-        return self._decoded.load(ChannelBinding, row[0], last_read_index=row[1])
+        return self._decoded.load(ChannelBinding, row[0], {"last_read_index": row[1]})
 
     # --- bindings ----------------------------------------------------------------------
 

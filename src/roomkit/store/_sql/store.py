@@ -89,7 +89,7 @@ class SQLStore(RecordsMixin, ConversationStore):
         """Build a room from ``ROOM_COLUMNS`` of a row."""
         updated_at = self._datetime(row[3])
         columns = {"event_count": row[1], "latest_index": row[2], "updated_at": updated_at}
-        return self._decoded.load(Room, row[0], **columns)
+        return self._decoded.load(Room, row[0], columns)
 
     async def create_room(self, room: Room) -> Room:
         """Store a new room (with no events yet) and return the stored copy."""
