@@ -200,7 +200,11 @@ def build_statements(
 
     A dialect may add ``update_event_data`` (same parameters and result): the update
     when visibility and key are unchanged, touching no index; no row otherwise, and
-    the store then runs ``update_event``.
+    the store then runs ``update_event``. It may also add ``update_event_in_place``
+    (the same four parameters, ``$5`` room id, ``$6`` index): the update storing the
+    JSON as given when visibility, key, room and index all match the stored row,
+    answering the number of rows changed (0 otherwise, and the store goes on to the
+    updates above).
     """
     templates = {**_TEMPLATES, **(own or {})}
     return {name: template.format_map(fragments) for name, template in templates.items()}

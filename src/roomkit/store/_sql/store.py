@@ -299,10 +299,10 @@ class SQLStore(RecordsMixin, ConversationStore):
         vendor_ids = provider_ids(event)
         try:
             if not vendor_ids:
-                place = await self._replace_event(self._db, args)
+                place = await self._replace_event(self._db, args, event)
             else:
                 async with self._db.transaction() as conn:
-                    place = await self._replace_event(conn, args)
+                    place = await self._replace_event(conn, args, event)
                     if place is not None:
                         await self._record(conn, vendor_ids, event.id, place[0])
         except IntegrityConflict:
@@ -312,10 +312,13 @@ class SQLStore(RecordsMixin, ConversationStore):
         return replace(event, room_id=place[0], index=place[1])
 
     async def _replace_event(
-        self, db: SQLConnection | SQLDriver, args: tuple[Any, ...]
+        self, db: SQLConnection | SQLDriver, args: tuple[Any, ...], event: RoomEvent
     ) -> Row | None:
-        """Run ``update_event``; first its cheaper form keeping the indexed columns, if
-        the dialect has one (it changes nothing when visibility or key differ)."""
+        """Run ``update_event``; first its cheaper forms, if the dialect has them (they
+        change nothing when the event's place, visibility or key differ)."""
+        in_place = self._q.get("update_event_in_place")
+        if in_place is not None and await db.fetchval(in_place, *args, event.room_id, event.index):
+            return (event.room_id, event.index)
         cheaper = self._q.get("update_event_data")
         if cheaper is not None:
             place = await db.fetchrow(cheaper, *args)
