@@ -26,6 +26,12 @@ SQLITE_STATEMENTS: dict[str, str] = {
         " SELECT $1, event_count, $3, $4, $5, $2, json_set($6, '$.index', event_count)"
         " FROM rooms WHERE id = $1 RETURNING idx"
     ),
+    # An append at the index the store expects (``$7``): nothing is inserted, and the
+    # driver answers 0, unless the room's counter is still there.
+    "add_event_at": (
+        "INSERT INTO events (room_id, idx, id, visibility, idempotency_key, added_at, data)"
+        " SELECT $1, $7, $3, $4, $5, $2, $6 FROM rooms WHERE id = $1 AND event_count = $7"
+    ),
     "update_event": (
         "UPDATE events SET visibility = $2, idempotency_key = $3,"
         " data = json_set($4, '$.index', idx, '$.room_id', room_id)"

@@ -200,11 +200,15 @@ def build_statements(
 
     A dialect may add ``update_event_data`` (same parameters and result): the update
     when visibility and key are unchanged, touching no index; no row otherwise, and
-    the store then runs ``update_event``. It may also add ``update_event_in_place``
-    (the same four parameters, ``$5`` room id, ``$6`` index): the update storing the
-    JSON as given when visibility, key, room and index all match the stored row,
-    answering the number of rows changed (0 otherwise, and the store goes on to the
-    updates above).
+    the store then runs ``update_event``. Two more are optional, each answering the
+    number of rows it changed (0 when it does nothing; the store then goes on to the
+    statements above), see :mod:`.event_writes`:
+
+    * ``add_event_at`` (as ``add_event``, the JSON already holding ``$7``, the index):
+      the append when the room's counter is at ``$7``.
+    * ``update_event_in_place`` (as ``update_event``, ``$5`` room id, ``$6`` index):
+      the update storing the JSON as given when visibility, key, room and index all
+      match the stored row.
     """
     templates = {**_TEMPLATES, **(own or {})}
     return {name: template.format_map(fragments) for name, template in templates.items()}

@@ -17,19 +17,20 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from roomkit.errors import DuplicateEventError, EventNotFoundError, RoomNotFoundError
+from roomkit.errors import RoomNotFoundError
 from roomkit.models._util import replace, utcnow
 from roomkit.models.enums import ChannelType, RoomStatus
 from roomkit.models.event import RoomEvent
 from roomkit.models.room import Room
 from roomkit.store._room_data import check_page
 from roomkit.store._sql.decoded import Decoded
-from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
+from roomkit.store._sql.driver import IntegrityConflict, Row, SQLDriver
+from roomkit.store._sql.event_writes import EventWritesMixin, NextIndexes
 from roomkit.store._sql.records import RecordsMixin
 from roomkit.store._sql.statements import ROOM_COLUMNS
 from roomkit.store.base import ConversationStore
 
-__all__ = ["SQLStore", "provider_ids"]
+__all__ = ["SQLStore"]
 
 logger = logging.getLogger("roomkit.store.sql")
 
@@ -37,7 +38,7 @@ _ROOM_COUNTERS = {"event_count", "latest_index"}
 _SCAN_BATCH = 200
 
 
-class SQLStore(RecordsMixin, ConversationStore):
+class SQLStore(EventWritesMixin, RecordsMixin, ConversationStore):
     """A :class:`ConversationStore` over a SQL database, shared by the SQL backends.
 
     A backend passes its driver, its statements (see :mod:`.statements`) and its table
@@ -58,6 +59,7 @@ class SQLStore(RecordsMixin, ConversationStore):
         self._prefix = prefix
         self._clock = clock
         self._decoded = Decoded()
+        self._next_indexes = NextIndexes()
 
     async def open(self) -> None:
         """Connect now and bring the schema up to date (otherwise done on first use)."""
@@ -67,6 +69,7 @@ class SQLStore(RecordsMixin, ConversationStore):
         """Close the database connections; a later call opens them again."""
         await self._db.close()
         self._decoded.clear()
+        self._next_indexes.clear()
 
     # --- dialect hooks ---------------------------------------------------------------
 
@@ -253,79 +256,6 @@ class SQLStore(RecordsMixin, ConversationStore):
 
     # --- events ----------------------------------------------------------------------
 
-    async def add_event(self, event: RoomEvent) -> RoomEvent:
-        """Append the event to its room atomically, assigning the next index.
-
-        One statement bumps the room's counters and inserts the event; the vendor ids of
-        delivery results, when the event already has some, join it in a transaction.
-        """
-        args = (
-            event.room_id,
-            self._ts(self._clock()),
-            event.id,
-            event.visibility,
-            event.idempotency_key,
-            event.model_dump_json(),
-        )
-        vendor_ids = provider_ids(event)
-        try:
-            if not vendor_ids:
-                index = await self._db.fetchval(self._q["add_event"], *args)
-            else:
-                async with self._db.transaction() as conn:
-                    index = await conn.fetchval(self._q["add_event"], *args)
-                    if index is not None:
-                        await self._record(conn, vendor_ids, event.id, event.room_id)
-        except IntegrityConflict:
-            if await self._db.fetchval(self._q["event_exists"], event.id) is not None:
-                raise ValueError(
-                    f"event {event.id!r} is already stored; use update_event"
-                ) from None
-            raise _duplicate_key(event) from None
-        if index is None:
-            raise RoomNotFoundError(f"room {event.room_id!r} not found")
-        return replace(event, index=index)
-
-    async def _record(
-        self, conn: SQLConnection, vendor_ids: list[str], event_id: str, room_id: str
-    ) -> None:
-        """Index the vendor message ids of an event's delivery results."""
-        for vendor_id in vendor_ids:
-            await conn.execute(self._q["record_provider_id"], vendor_id, event_id, room_id)
-
-    async def update_event(self, event: RoomEvent) -> RoomEvent:
-        """Replace a stored event; its room and index stay what they were."""
-        args = (event.id, event.visibility, event.idempotency_key, event.model_dump_json())
-        vendor_ids = provider_ids(event)
-        try:
-            if not vendor_ids:
-                place = await self._replace_event(self._db, args, event)
-            else:
-                async with self._db.transaction() as conn:
-                    place = await self._replace_event(conn, args, event)
-                    if place is not None:
-                        await self._record(conn, vendor_ids, event.id, place[0])
-        except IntegrityConflict:
-            raise _duplicate_key(event) from None
-        if place is None:
-            raise EventNotFoundError(f"event {event.id!r} not found")
-        return replace(event, room_id=place[0], index=place[1])
-
-    async def _replace_event(
-        self, db: SQLConnection | SQLDriver, args: tuple[Any, ...], event: RoomEvent
-    ) -> Row | None:
-        """Run ``update_event``; first its cheaper forms, if the dialect has them (they
-        change nothing when the event's place, visibility or key differ)."""
-        in_place = self._q.get("update_event_in_place")
-        if in_place is not None and await db.fetchval(in_place, *args, event.room_id, event.index):
-            return (event.room_id, event.index)
-        cheaper = self._q.get("update_event_data")
-        if cheaper is not None:
-            place = await db.fetchrow(cheaper, *args)
-            if place is not None:
-                return place
-        return await db.fetchrow(self._q["update_event"], *args)
-
     async def get_event(self, event_id: str) -> RoomEvent | None:
         """Return the event, or ``None``."""
         data = await self._db.fetchval(self._q["get_event"], event_id)
@@ -370,18 +300,6 @@ class SQLStore(RecordsMixin, ConversationStore):
         return 0 if count is None else int(count)
 
 
-def provider_ids(event: RoomEvent) -> list[str]:
-    """The vendor message ids recorded in an event's delivery results."""
-    if not event.delivery_results:
-        return []
-    found = (
-        result.get("provider_message_id")
-        for result in event.delivery_results.values()
-        if isinstance(result, dict)
-    )
-    return [vendor_id for vendor_id in found if isinstance(vendor_id, str) and vendor_id]
-
-
 def _metadata_matches(metadata: dict[str, Any], wanted: dict[str, Any]) -> bool:
     """Tell whether every wanted key is present in ``metadata`` with an equal value."""
     return all(key in metadata and metadata[key] == value for key, value in wanted.items())
@@ -393,11 +311,3 @@ def _json_or_none(wanted: dict[str, Any]) -> str | None:
         return json.dumps(wanted)
     except (TypeError, ValueError):
         return None
-
-
-def _duplicate_key(event: RoomEvent) -> DuplicateEventError:
-    """The error for an event whose idempotency key its room already holds."""
-    return DuplicateEventError(
-        f"room {event.room_id!r} already holds an event with idempotency key"
-        f" {event.idempotency_key!r}"
-    )

@@ -1,5 +1,6 @@
-"""SQLite's usual event update stores the JSON as given, and the driver answers the
-number of rows a write without ``RETURNING`` changed."""
+"""SQLite's usual event writes: an append at the index the store expects and an update
+in place, both storing the JSON as given; the driver answers the number of rows a write
+without ``RETURNING`` changed."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from typing import Any
 
 import pytest
 
+from roomkit.errors import DuplicateEventError, RoomNotFoundError
 from roomkit.models import EventStatus
 from roomkit.store._sql import sqlite_driver
+from roomkit.store._sql.event_writes import NextIndexes
 from roomkit.store._sql.sqlite_driver import SQLiteDriver
 from roomkit.store.sqlite import SQLiteStore
 from tests.factories import make_event, make_room
@@ -122,3 +125,91 @@ async def test_a_write_without_returning_answers_the_rows_it_changed(tmp_path: P
         assert await driver.fetch(returning, "nowhere", "closed") == []
     finally:
         await driver.close()
+
+
+def _plain(sql: str) -> bool:
+    """Whether a statement stores its JSON as given and answers a count (no RETURNING)."""
+    return "RETURNING" not in sql and "json_set" not in sql
+
+
+async def test_appends_after_the_first_go_at_the_expected_index(
+    store: SQLiteStore, statements: list[str]
+) -> None:
+    first = await store.add_event(make_event(body="first"))
+    assert [_plain(sql) for sql in statements] == [False]  # nothing expected yet
+    statements.clear()
+
+    added = [await store.add_event(make_event(body=f"m{n}")) for n in range(3)]
+
+    assert [_plain(sql) for sql in statements] == [True, True, True]
+    assert [event.index for event in [first, *added]] == [0, 1, 2, 3]
+    for event in added:
+        data, idx, room_id = _stored_json(store.path, event.id)
+        assert (data["index"], idx, room_id) == (event.index, event.index, "room-1")
+        assert await store.get_event(event.id) == event
+    room = await store.get_room("room-1")
+    assert room is not None and (room.event_count, room.latest_index) == (4, 3)
+
+
+async def test_an_append_by_another_store_makes_the_next_one_claim_its_index(
+    store: SQLiteStore, statements: list[str]
+) -> None:
+    await store.add_event(make_event(body="mine"))
+    other = SQLiteStore(store.path)  # another process on the same file
+    try:
+        assert (await other.add_event(make_event(body="theirs"))).index == 1
+    finally:
+        await other.close()
+    statements.clear()
+
+    added = await store.add_event(make_event(body="mine again"))
+
+    assert [_plain(sql) for sql in statements] == [True, False]  # the guess, then the claim
+    assert added.index == 2
+    data, idx, _ = _stored_json(store.path, added.id)
+    assert data["index"] == idx == 2
+    assert [e.index for e in await store.list_events("room-1")] == [0, 1, 2]
+    assert (await store.add_event(make_event(body="and on"))).index == 3
+
+
+async def test_a_room_deleted_and_made_again_starts_at_zero(store: SQLiteStore) -> None:
+    await store.add_event(make_event(body="old"))
+    await store.add_event(make_event(body="old too"))
+    assert await store.delete_room("room-1")
+
+    with pytest.raises(RoomNotFoundError):
+        await store.add_event(make_event(body="nowhere"))
+    await store.create_room(make_room(id="room-1"))
+    assert (await store.add_event(make_event(body="new"))).index == 0
+
+
+async def test_duplicates_are_refused_at_the_expected_index_too(store: SQLiteStore) -> None:
+    first = await store.add_event(make_event(body="first", idempotency_key="k1"))
+
+    with pytest.raises(ValueError, match="already stored"):
+        await store.add_event(first)
+    with pytest.raises(DuplicateEventError):
+        await store.add_event(make_event(body="again", idempotency_key="k1"))
+    assert (await store.add_event(make_event(body="second"))).index == 1
+    assert await store.get_event_count("room-1") == 2
+
+
+async def test_closing_forgets_the_expected_indexes(
+    store: SQLiteStore, statements: list[str]
+) -> None:
+    await store.add_event(make_event(body="first"))
+    await store.close()
+    statements.clear()
+
+    assert (await store.add_event(make_event(body="second"))).index == 1
+    assert not _plain(statements[-1])
+
+
+def test_the_rooms_used_longest_ago_are_forgotten_first() -> None:
+    indexes = NextIndexes(limit=2)
+    indexes.appended("a", 0)
+    indexes.appended("b", 4)
+    indexes.appended("a", 1)  # a is now the most recent
+    indexes.appended("c", 9)
+
+    assert [indexes.guess(room) for room in ("a", "b", "c")] == [2, None, 10]
