@@ -92,4 +92,5 @@ class SQLiteStore(SQLStore):
 
     def _datetime(self, value: Any) -> datetime:
         """Rebuild a datetime from integer microseconds since the epoch."""
-        return _EPOCH + timedelta(microseconds=value)
+        microseconds: int = value
+        return _EPOCH + microseconds * _MICROSECOND

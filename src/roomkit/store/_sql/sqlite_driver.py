@@ -8,7 +8,8 @@ on the loop. Three things could make such a call wait; none blocks the loop:
 * **Another process holding the write lock.** The connection's own ``busy_timeout``
   is 0, so a locked database answers ``SQLITE_BUSY`` at once; the driver then sleeps
   asynchronously and retries, with growing pauses like SQLite's own, until the store's
-  ``busy_timeout`` runs out (then the ``OperationalError`` is raised as before).
+  ``busy_timeout`` runs out (then the ``OperationalError`` is raised as before; see
+  :mod:`.sqlite_busy`).
 * **Checkpoints**, which wait for the disk: they run in a worker thread
   (:mod:`.sqlite_checkpoint`) every ``CHECKPOINT_EVERY`` changed rows.
 * **Commits**, cheap but not free: concurrent writes share one (:mod:`.sqlite_commit`).
@@ -35,6 +36,7 @@ from roomkit.models._util import utcnow
 from roomkit.store._sql.batch import settle
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
 from roomkit.store._sql.migrations import migrate
+from roomkit.store._sql.sqlite_busy import BusyBackoff, is_busy
 from roomkit.store._sql.sqlite_checkpoint import Checkpointer
 from roomkit.store._sql.sqlite_commit import GroupCommit, GroupRun, Pending
 from roomkit.store._sql.sqlite_schema import SQLITE_MIGRATIONS
@@ -46,11 +48,6 @@ logger = logging.getLogger("roomkit.store.sqlite")
 CHECKPOINT_EVERY = 1000
 """Changed rows between two background checkpoints (SQLite's default is 1000 pages)."""
 
-# SQLite's busy handler sleeps these steps (seconds), repeating the last; two shorter pauses
-# come first, as another process's commit usually ends within a millisecond.
-_SQLITE_STEPS = (0.001, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.025, 0.025, 0.05, 0.05, 0.1)
-_BACKOFF = (0.0002, 0.0005, *_SQLITE_STEPS)
-_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
 _PLACEHOLDER = re.compile(r"\$(\d+)")
 _WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
 
@@ -65,37 +62,6 @@ def _translate(sql: str) -> _Translated:
     writes = sql.lstrip().split(None, 1)[0].upper() in _WRITES
     counts = writes and "RETURNING" not in sql.upper()
     return _PLACEHOLDER.sub("?", sql), order, writes, counts
-
-
-def _is_busy(exc: Exception) -> bool:
-    """Tell whether the error means another connection holds a lock we need."""
-    return (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _BUSY_CODES
-
-
-class _Backoff:
-    """Paces the retries of a statement refused because the database is locked.
-
-    Each pause sleeps asynchronously (``_BACKOFF``); the refusal is raised once the store's
-    ``busy_timeout`` is up. The wait for the store's own checkpoint never fails a write.
-    """
-
-    __slots__ = ("_attempt", "_deadline", "_driver")
-
-    def __init__(self, driver: SQLiteDriver) -> None:
-        self._driver = driver
-        self._deadline = asyncio.get_running_loop().time() + driver.busy_timeout
-        self._attempt = 0
-
-    async def pause(self, refused: Exception) -> None:
-        """Wait before the next try, or raise ``refused`` when out of time."""
-        if not _is_busy(refused):
-            raise refused
-        remaining = self._deadline - asyncio.get_running_loop().time()
-        if remaining <= 0 and not self._driver.checkpointing:
-            raise refused
-        delay = _BACKOFF[min(self._attempt, len(_BACKOFF) - 1)]
-        self._attempt += 1
-        await asyncio.sleep(max(min(delay, remaining), _BACKOFF[0]))
 
 
 class _Runner(SQLConnection):
@@ -150,7 +116,7 @@ class _Runner(SQLConnection):
         except Exception as exc:  # nothing of the group is kept
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if _is_busy(exc):  # only SQLite's own errors carry a code
+            if is_busy(exc):  # only SQLite's own errors carry a code
                 return exc
             return False
         for (_, _, future), outcome in zip(group, outcomes, strict=True):
@@ -254,7 +220,7 @@ class SQLiteDriver(SQLDriver):
 
     async def _waiting(self, runner: _Runner, sql: str) -> list[Row]:
         """Run a statement, retrying while the database is locked (lock held: opening)."""
-        backoff = _Backoff(self)
+        backoff = BusyBackoff(self)
         while True:
             try:
                 return runner.run(sql, ())
@@ -306,7 +272,7 @@ class SQLiteDriver(SQLDriver):
 
     async def _begin(self) -> _Runner:
         """Take the lock and open an immediate transaction; wait unlocked while busy."""
-        backoff: _Backoff | None = None
+        backoff: BusyBackoff | None = None
         while True:
             await self._lock.acquire()
             try:
@@ -314,7 +280,7 @@ class SQLiteDriver(SQLDriver):
                 runner.run("BEGIN IMMEDIATE", ())
             except sqlite3.OperationalError as exc:
                 self._lock.release()
-                backoff = backoff or _Backoff(self)
+                backoff = backoff or BusyBackoff(self)
                 await backoff.pause(exc)
             except BaseException:
                 self._lock.release()
@@ -330,7 +296,7 @@ class SQLiteDriver(SQLDriver):
         holds the connection the statement runs at once: it runs to the end without
         awaiting, so taking the lock would change nothing.
         """
-        backoff: _Backoff | None = None
+        backoff: BusyBackoff | None = None
         while True:
             runner = self._free_runner()
             if runner is not None:
@@ -340,7 +306,7 @@ class SQLiteDriver(SQLDriver):
                     outcome = self._attempt(await self._ready(), sql, args)
             if not isinstance(outcome, sqlite3.OperationalError):
                 return outcome
-            backoff = backoff or _Backoff(self)
+            backoff = backoff or BusyBackoff(self)
             await backoff.pause(outcome)
 
     def write_now(self, sql: str, args: tuple[Any, ...]) -> list[Row] | Exception | None:
@@ -350,7 +316,7 @@ class SQLiteDriver(SQLDriver):
         if runner is None:
             return None
         outcome = self._attempt(runner, sql, args)
-        if isinstance(outcome, sqlite3.OperationalError) and not _is_busy(outcome):
+        if isinstance(outcome, sqlite3.OperationalError) and not is_busy(outcome):
             raise outcome
         return outcome
 
@@ -377,13 +343,20 @@ class SQLiteDriver(SQLDriver):
             return False
         return runner.run_group(group)
 
-    def backoff(self) -> _Backoff:
+    def backoff(self) -> BusyBackoff:
         """Pace the retries of a write refused because another process holds the file."""
-        return _Backoff(self)
+        return BusyBackoff(self)
 
     async def _rows(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
         if self.translated(sql)[2]:
             return await self._commits.write(sql, args)
+        runner = self._free_runner()
+        if runner is not None:  # the usual read: run at once (it changes nothing)
+            try:
+                return runner.run(sql, args)
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
         return await self.run_alone(sql, args)
 
     async def execute(self, sql: str, *args: Any) -> None:
