@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 
 from roomkit.models.channel import ChannelBinding
 from roomkit.models.enums import ChannelType
+from roomkit.models.event import RoomEvent
 from roomkit.models.participant import Participant
 from roomkit.models.room import Room
 from roomkit.models.task import Observation
 from roomkit.store._timeline import Timeline
 
-__all__ = ["RoomData", "check_page", "later"]
+__all__ = ["RoomData", "check_page", "later", "provider_ids"]
 
 
 @dataclass(slots=True)
@@ -56,3 +57,15 @@ def later(first: int | None, second: int | None) -> int | None:
     if second is None:
         return first
     return max(first, second)
+
+
+def provider_ids(event: RoomEvent) -> list[str]:
+    """The vendor message ids recorded in an event's delivery results."""
+    if not event.delivery_results:
+        return []
+    found = (
+        result.get("provider_message_id")
+        for result in event.delivery_results.values()
+        if isinstance(result, dict)
+    )
+    return [vendor_id for vendor_id in found if isinstance(vendor_id, str) and vendor_id]

@@ -29,7 +29,7 @@ from roomkit.store._addresses import AddressBook
 from roomkit.store._memory_records import RecordsMixin
 from roomkit.store._ordered import OrderedIds
 from roomkit.store._reverse_index import RoomIndex
-from roomkit.store._room_data import RoomData, check_page, later
+from roomkit.store._room_data import RoomData, check_page, later, provider_ids
 from roomkit.store.base import ConversationStore
 
 __all__ = ["InMemoryStore"]
@@ -93,7 +93,7 @@ class InMemoryStore(RecordsMixin, ConversationStore):
         self._room_order.remove(room_id)
         for event in data.timeline.events:
             del self._events[event.id]
-            for vendor_id in _provider_ids(event):
+            for vendor_id in provider_ids(event):
                 self._by_provider_id.pop(vendor_id, None)
         for channel_id in data.bindings:
             self._rooms_by_channel.forget(channel_id, room_id)
@@ -184,7 +184,7 @@ class InMemoryStore(RecordsMixin, ConversationStore):
         stored = clone(event)
         index = data.timeline.append(stored)
         self._events[stored.id] = stored
-        for vendor_id in _provider_ids(stored):
+        for vendor_id in provider_ids(stored):
             self._by_provider_id[vendor_id] = stored.id
         room = data.room
         room.event_count = index + 1
@@ -204,7 +204,7 @@ class InMemoryStore(RecordsMixin, ConversationStore):
         stored.index = old.index
         self._rooms[old.room_id].timeline.replace(stored)
         self._events[stored.id] = stored
-        for vendor_id in _provider_ids(stored):
+        for vendor_id in provider_ids(stored):
             self._by_provider_id[vendor_id] = stored.id
         return replace(event, room_id=old.room_id, index=old.index)
 
@@ -314,15 +314,3 @@ class InMemoryStore(RecordsMixin, ConversationStore):
         """Return the room's participants in join order."""
         data = self._rooms.get(room_id)
         return [] if data is None else [clone(p) for p in data.participants.values()]
-
-
-def _provider_ids(event: RoomEvent) -> list[str]:
-    """The vendor message ids recorded in an event's delivery results."""
-    if not event.delivery_results:
-        return []
-    ids = (
-        r.get("provider_message_id")
-        for r in event.delivery_results.values()
-        if isinstance(r, dict)
-    )
-    return [i for i in ids if isinstance(i, str) and i]

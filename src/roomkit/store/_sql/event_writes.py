@@ -22,9 +22,10 @@ from typing import Any
 from roomkit.errors import DuplicateEventError, EventNotFoundError, RoomNotFoundError
 from roomkit.models._util import replace
 from roomkit.models.event import RoomEvent
+from roomkit.store._room_data import provider_ids
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
 
-__all__ = ["NEXT_INDEXES", "EventWritesMixin", "NextIndexes", "provider_ids"]
+__all__ = ["NEXT_INDEXES", "EventWritesMixin", "NextIndexes"]
 
 NEXT_INDEXES = 4096
 """Rooms whose next index a store remembers; the longest unused is forgotten first."""
@@ -156,18 +157,6 @@ class EventWritesMixin:
             if place is not None:
                 return place
         return await db.fetchrow(self._q["update_event"], *args)
-
-
-def provider_ids(event: RoomEvent) -> list[str]:
-    """The vendor message ids recorded in an event's delivery results."""
-    if not event.delivery_results:
-        return []
-    found = (
-        result.get("provider_message_id")
-        for result in event.delivery_results.values()
-        if isinstance(result, dict)
-    )
-    return [vendor_id for vendor_id in found if isinstance(vendor_id, str) and vendor_id]
 
 
 def _duplicate_key(event: RoomEvent) -> DuplicateEventError:
