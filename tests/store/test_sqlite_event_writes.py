@@ -213,3 +213,36 @@ def test_the_rooms_used_longest_ago_are_forgotten_first() -> None:
     indexes.appended("c", 9)
 
     assert [indexes.guess(room) for room in ("a", "b", "c")] == [2, None, 10]
+
+
+async def test_two_stores_appending_in_turns_keep_every_room_gap_free(
+    store: SQLiteStore, statements: list[str]
+) -> None:
+    other = SQLiteStore(store.path)  # another process on the same file
+    rooms = ["room-1", "room-2"]
+    try:
+        for round_number in range(6):
+            await asyncio.gather(
+                *(
+                    writer.add_event(make_event(room_id=room, body=f"{round_number}"))
+                    for writer in (store, other)
+                    for room in rooms
+                )
+            )
+    finally:
+        await other.close()
+
+    guessed = sum(_plain(sql) for sql in statements if sql.startswith("INSERT INTO events"))
+    claimed = sum(not _plain(sql) for sql in statements if sql.startswith("INSERT INTO events"))
+    assert guessed and claimed  # some guesses held, others met the other store's appends
+    with sqlite3.connect(store.path) as conn:
+        for room in rooms:
+            rows = conn.execute(
+                "SELECT idx, data FROM events WHERE room_id = ? ORDER BY idx", (room,)
+            ).fetchall()
+            assert [idx for idx, _ in rows] == list(range(12))
+            assert all(json.loads(data)["index"] == idx for idx, data in rows)
+            counters = conn.execute(
+                "SELECT event_count, latest_index FROM rooms WHERE id = ?", (room,)
+            ).fetchone()
+            assert counters == (12, 11)
