@@ -22,6 +22,7 @@ from tests.services import postgres_schema
         ({"dsn": "postgresql://x", "schema": 'x"; DROP TABLE y; --'}, "plain SQL identifier"),
         ({"dsn": "postgresql://x", "min_pool_size": 0}, "pool_size"),
         ({"dsn": "postgresql://x", "min_pool_size": 5, "max_pool_size": 2}, "pool_size"),
+        ({"dsn": "postgresql://x", "max_batch": 0}, "max_batch"),
     ],
 )
 def test_bad_arguments_are_refused(arguments: dict[str, object], problem: str) -> None:
@@ -122,5 +123,74 @@ async def test_concurrent_appends_travel_in_one_batch(monkeypatch: pytest.Monkey
             for room in rooms:
                 stored = await store.list_events(room)
                 assert [(e.index, e.content.body) for e in stored] == [(0, room)]  # type: ignore[union-attr]
+        finally:
+            await store.close()
+
+
+async def test_batches_of_one_room_sent_at_once_keep_its_indexes_gap_free(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    batches: list[int] = []
+    runner = postgres_module._Runner
+    fetchmany = runner.fetchmany
+
+    async def counted_fetchmany(self: Any, sql: str, args: Any) -> Any:
+        if "INSERT INTO" in sql and ".events " in sql:
+            batches.append(len(args))
+        return await fetchmany(self, sql, args)
+
+    monkeypatch.setattr(runner, "fetchmany", counted_fetchmany)
+    async with postgres_schema() as (dsn, schema):
+        # Four batches of three appends to the same two rooms, in flight together on
+        # four connections: each waits for the rooms' counters the others hold.
+        store = PostgresStore(dsn, schema=schema, max_pool_size=4, max_batch=3)
+        try:
+            rooms = ["room-a", "room-b"]
+            for room in rooms:
+                await store.create_room(make_room(id=room))
+            events = [make_event(room_id=rooms[n % 2], body=f"m{n}") for n in range(12)]
+
+            added = await asyncio.gather(*(store.add_event(event) for event in events))
+
+            assert batches == [3, 3, 3, 3]
+            for room in rooms:
+                mine = sorted(a.index for a in added if a.room_id == room)
+                assert mine == list(range(6))
+                stored = await store.list_events(room)
+                assert [e.index for e in stored] == list(range(6))
+                assert sorted(e.id for e in stored) == sorted(
+                    a.id for a in added if a.room_id == room
+                )
+                assert (await store.get_room(room)).event_count == 6  # type: ignore[union-attr]
+        finally:
+            await store.close()
+
+
+async def test_without_a_batch_limit_concurrent_appends_travel_in_one_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    batches: list[int] = []
+    runner = postgres_module._Runner
+    fetchmany = runner.fetchmany
+
+    async def counted_fetchmany(self: Any, sql: str, args: Any) -> Any:
+        if "INSERT INTO" in sql and ".events " in sql:
+            batches.append(len(args))
+        return await fetchmany(self, sql, args)
+
+    monkeypatch.setattr(runner, "fetchmany", counted_fetchmany)
+    async with postgres_schema() as (dsn, schema):
+        store = PostgresStore(dsn, schema=schema, max_batch=None)
+        try:
+            rooms = [f"room-{n:02}" for n in range(20)]
+            for room in rooms:
+                await store.create_room(make_room(id=room))
+
+            added = await asyncio.gather(
+                *(store.add_event(make_event(room_id=room)) for room in rooms)
+            )
+
+            assert batches == [20]
+            assert [event.index for event in added] == [0] * 20
         finally:
             await store.close()

@@ -4,12 +4,12 @@ fake that records what reached the database (the SQLite group commit has its own
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import pytest
 
-from roomkit.store._sql.batch import StatementBatcher, settle, tagged
+from roomkit.store._sql.batch import MAX_BATCH, StatementBatcher, settle, tagged
 from roomkit.store._sql.driver import IntegrityConflict, Row
 
 # --- tagging ---------------------------------------------------------------------------
@@ -90,11 +90,15 @@ class FakeServer:
             self._answer(call)
 
 
-def _batcher(server: FakeServer) -> StatementBatcher:
+def _runner_of(server: FakeServer) -> Callable[[], Awaitable[FakeServer]]:
     async def runner() -> FakeServer:
         return server
 
-    return StatementBatcher(runner)
+    return runner
+
+
+def _batcher(server: FakeServer) -> StatementBatcher:
+    return StatementBatcher(_runner_of(server))
 
 
 async def test_a_lone_call_runs_as_it_is() -> None:
@@ -134,19 +138,71 @@ async def test_batched_writes_run_in_order_of_their_first_argument() -> None:
     assert server.trips == [("many", sql, [("a",), ("b",), ("c",)])]
 
 
-async def test_calls_made_while_a_batch_is_in_flight_wait_and_go_together() -> None:
+async def test_calls_made_while_a_batch_is_in_flight_go_at_once_in_a_batch_of_their_own() -> None:
     server = FakeServer()
+    gate = asyncio.Event()
+    answer = server.fetch
+
+    async def held_fetch(sql: str, *args: Any) -> list[Row]:
+        await gate.wait()  # the first call stays at the server until released
+        return await answer(sql, *args)
+
+    server.fetch = held_fetch  # type: ignore[method-assign]
     batcher = _batcher(server)
     sql = "SELECT a FROM t WHERE a = $1"
 
     first = asyncio.ensure_future(batcher.run(sql, ("a",), rows=True))
-    await asyncio.sleep(0)  # the first call is sent alone
-    later = [asyncio.ensure_future(batcher.run(sql, (v,), rows=True)) for v in "bc"]
-    await asyncio.gather(first, *later)
+    await asyncio.sleep(0.01)  # the first call is sent alone, and held
+    later_calls = asyncio.gather(*(batcher.run(sql, (v,), rows=True) for v in "bc"))
+    later = await asyncio.wait_for(later_calls, 5)  # they must not wait for the first
 
+    assert later == [[("b",)], [("c",)]]  # answered while the first is still out
+    assert not first.done()
+    gate.set()
+    assert await first == [("a",)]
     assert [(kind, calls) for kind, _, calls in server.trips] == [
-        ("one", [("a",)]),
         ("many", [("b", 0), ("c", 1)]),
+        ("one", [("a",)]),
+    ]
+
+
+async def test_a_group_larger_than_a_batch_goes_as_several_batches_at_once() -> None:
+    server = FakeServer()
+    in_flight = [0, 0]  # now, most
+    answer = server.fetchmany
+
+    async def counted(sql: str, args: Sequence[tuple[Any, ...]]) -> list[Row]:
+        in_flight[0] += 1
+        in_flight[1] = max(in_flight)
+        try:
+            return await answer(sql, args)
+        finally:
+            in_flight[0] -= 1
+
+    server.fetchmany = counted  # type: ignore[method-assign]
+    batcher = _batcher(server)
+    values = [f"v{n:02}" for n in range(2 * MAX_BATCH + 3)]
+
+    results = await asyncio.gather(
+        *(batcher.run("SELECT a FROM t WHERE a = $1", (v,), rows=True) for v in values)
+    )
+
+    assert results == [[(v,)] for v in values]
+    assert [len(calls) for _, _, calls in server.trips] == [MAX_BATCH, MAX_BATCH, 3]
+    assert in_flight[1] == 3  # all three sent before any came back
+
+
+async def test_writes_are_sorted_before_being_split_into_batches() -> None:
+    server = FakeServer()
+    batcher = _batcher(server)
+    sql = "INSERT INTO t (a) VALUES ($1)"
+    values = [f"room-{n:02}" for n in range(MAX_BATCH + 4)]
+
+    await asyncio.gather(*(batcher.run(sql, (v,), rows=False) for v in reversed(values)))
+
+    assert [calls for _, _, calls in server.trips] == [
+        [(v,) for v in values[:MAX_BATCH]],
+        [(v,) for v in values[MAX_BATCH:]],
     ]
 
 
@@ -173,6 +229,23 @@ async def test_a_statement_that_cannot_be_tagged_runs_call_by_call() -> None:
 
     assert results == [[("a",)], [("b",)]]
     assert [kind for kind, _, _ in server.trips] == ["one", "one"]
+
+
+async def test_without_a_limit_a_loop_pass_of_calls_goes_as_one_batch() -> None:
+    server = FakeServer()
+    batcher = StatementBatcher(_runner_of(server), max_batch=None)
+    values = [f"v{n:02}" for n in range(2 * MAX_BATCH + 3)]
+
+    await asyncio.gather(
+        *(batcher.run("SELECT a FROM t WHERE a = $1", (v,), rows=True) for v in values)
+    )
+
+    assert [len(calls) for _, _, calls in server.trips] == [len(values)]
+
+
+def test_a_batch_must_hold_at_least_one_call() -> None:
+    with pytest.raises(ValueError, match="max_batch"):
+        StatementBatcher(_runner_of(FakeServer()), max_batch=0)
 
 
 def test_settling_skips_a_caller_that_stopped_waiting() -> None:

@@ -47,7 +47,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from roomkit.models._util import utcnow
-from roomkit.store._sql.batch import StatementBatcher
+from roomkit.store._sql.batch import MAX_BATCH, StatementBatcher
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
 from roomkit.store._sql.migrations import migrate
 from roomkit.store._sql.postgres_schema import (
@@ -137,6 +137,7 @@ class _PostgresDriver(SQLDriver):
         pool: asyncpg.Pool | None,
         min_size: int,
         max_size: int,
+        max_batch: int | None,
     ) -> None:
         self._dsn = dsn
         self._schema = schema
@@ -146,7 +147,7 @@ class _PostgresDriver(SQLDriver):
         self._migrated = False
         self._sizes = (min_size, max_size)
         self._opening = asyncio.Lock()
-        self._batcher = StatementBatcher(self._ready)
+        self._batcher = StatementBatcher(self._ready, max_batch)
 
     async def _ready(self) -> _Runner:
         """Return a runner on the pool, creating it and migrating first if needed."""
@@ -229,6 +230,12 @@ class PostgresStore(SQLStore):
     Give either ``dsn`` (the store creates a pool of ``min_pool_size`` to
     ``max_pool_size`` connections) or an existing ``pool``. ``schema`` must be a plain
     SQL identifier.
+
+    Calls made at the same time with the same statement go to the server together, at
+    most ``max_batch`` per batch; more go as further batches at once, so the process
+    works on one batch's results while the server runs the next. Where the server and
+    several busy application processes share the same few cores, fewer, larger batches
+    do better: ``max_batch=None`` sends all of a moment's calls of a statement as one.
     """
 
     def __init__(
@@ -239,6 +246,7 @@ class PostgresStore(SQLStore):
         pool: asyncpg.Pool | None = None,
         min_pool_size: int = 1,
         max_pool_size: int = 10,
+        max_batch: int | None = MAX_BATCH,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         """Prepare a store; the pool and schema are set up on first use."""
@@ -248,9 +256,11 @@ class PostgresStore(SQLStore):
             raise ValueError(f"schema must be a plain SQL identifier, got {schema!r}")
         if not 1 <= min_pool_size <= max_pool_size:
             raise ValueError("need 1 <= min_pool_size <= max_pool_size")
+        if max_batch is not None and max_batch < 1:
+            raise ValueError(f"max_batch must be at least 1 or None, got {max_batch}")
         self.schema = schema
         prefix = f'"{schema}".'
-        driver = _PostgresDriver(dsn, schema, pool, min_pool_size, max_pool_size)
+        driver = _PostgresDriver(dsn, schema, pool, min_pool_size, max_pool_size, max_batch)
         statements = build_statements(postgres_fragments(prefix), POSTGRES_STATEMENTS)
         super().__init__(driver, statements, prefix=prefix, clock=clock)
 
@@ -263,6 +273,7 @@ class PostgresStore(SQLStore):
         pool: asyncpg.Pool | None = None,
         min_pool_size: int = 1,
         max_pool_size: int = 10,
+        max_batch: int | None = MAX_BATCH,
         clock: Callable[[], datetime] = utcnow,
     ) -> PostgresStore:
         """Create a store, its pool and its schema now, and return it."""
@@ -272,6 +283,7 @@ class PostgresStore(SQLStore):
             pool=pool,
             min_pool_size=min_pool_size,
             max_pool_size=max_pool_size,
+            max_batch=max_batch,
             clock=clock,
         )
         await store.open()

@@ -9,12 +9,20 @@ statement, and sends every group with more than one call as one pipelined batch
 transaction, so one commit and one wait for the disk). A call returns only once the
 batch holding it is committed, so a write is as durable on return as it was alone.
 
+A batch holds at most ``max_batch`` calls (:data:`MAX_BATCH` by default); a larger
+group goes as several batches at once, on several connections. One batch for every
+caller keeps them all in step: all waiting on the server while the process has nothing
+to do, then all working while the server idles. Batches that come back at different
+times let the process handle one batch's callers while the server runs another, at the
+price of more round trips and commits: worth it unless the server and several such
+processes share the host's cores (see the PostgreSQL store's ``max_batch``).
+
 To give each caller its own rows, the batched form of a statement returns the
 caller's position as an extra first column (:func:`tagged`). Writes run in the order
-of their first argument (a room or event id), so two processes batching the same rows
-lock them in the same order. A batch that fails (say one caller's event breaks a unique
-key) changed nothing, being one transaction; its calls are then run one by one, so
-each caller gets the outcome it would have had alone.
+of their first argument (a room or event id), so concurrent batches, from this process
+or another, lock the same rows in the same order. A batch that fails (say one caller's
+event breaks a unique key) changed nothing, being one transaction; its calls are then
+run one by one, so each caller gets the outcome it would have had alone.
 """
 
 from __future__ import annotations
@@ -27,7 +35,10 @@ from typing import Any, Protocol
 
 from roomkit.store._sql.driver import Row
 
-__all__ = ["BatchRunner", "StatementBatcher", "settle", "tagged"]
+__all__ = ["MAX_BATCH", "BatchRunner", "StatementBatcher", "settle", "tagged"]
+
+MAX_BATCH = 16
+"""Calls in one batch at most, by default; more go as further batches at the same time."""
 
 _PARAM = re.compile(r"\$(\d+)")
 _UNTAGGED = itemgetter(slice(1, None))  # a batched row without its leading tag
@@ -69,6 +80,12 @@ def tagged(sql: str) -> str | None:
     return None
 
 
+def _first_argument(call: _Call) -> str:
+    """What batched writes are ordered by: their first argument (a room or event id)."""
+    args = call[0]
+    return str(args[0]) if args else ""
+
+
 def settle(future: asyncio.Future[list[Row]], outcome: list[Row] | BaseException) -> None:
     """Hand a caller its rows or its error (unless it stopped waiting)."""
     if future.done():
@@ -82,11 +99,15 @@ def settle(future: asyncio.Future[list[Row]], outcome: list[Row] | BaseException
 class StatementBatcher:
     """Groups the statements called during one loop pass and runs each group at once."""
 
-    def __init__(self, runner: Callable[[], Awaitable[BatchRunner]]) -> None:
-        """Run statements on what ``runner`` returns (awaited once per group)."""
+    def __init__(
+        self, runner: Callable[[], Awaitable[BatchRunner]], max_batch: int | None = MAX_BATCH
+    ) -> None:
+        """Run statements on ``runner()``, at most ``max_batch`` (``None``: any) a batch."""
+        if max_batch is not None and max_batch < 1:
+            raise ValueError("max_batch must be at least 1 (or None)")
         self._runner = runner
+        self._max_batch = max_batch
         self._pending: dict[_Key, list[_Call]] = {}
-        self._busy: set[_Key] = set()
         self._scheduled = False
         self._running: set[asyncio.Task[None]] = set()
         self._forms: dict[str, str | None] = {}
@@ -102,17 +123,22 @@ class StatementBatcher:
         return await future
 
     def _flush(self) -> None:
-        """Start a group for each statement with waiting calls and none in flight."""
+        """Send each statement's waiting calls, ``max_batch`` at most per group."""
         self._scheduled = False
-        for key in [key for key in self._pending if key not in self._busy]:
-            self._start(key)
-
-    def _start(self, key: _Key) -> None:
-        calls = self._pending.pop(key)
-        self._busy.add(key)
-        task = asyncio.get_running_loop().create_task(self._run_group(key, calls))
-        self._running.add(task)
-        task.add_done_callback(self._running.discard)
+        pending, self._pending = self._pending, {}
+        loop = asyncio.get_running_loop()
+        size = self._max_batch
+        for key, calls in pending.items():
+            if len(calls) > 1 and key[0].lstrip().split(None, 1)[0].upper() in _WRITES:
+                # Sorted before splitting: the batches of one statement lock rows in the
+                # same order, and mostly different rows.
+                calls.sort(key=_first_argument)
+            step = size or len(calls)
+            for start in range(0, len(calls), step):
+                group = calls[start : start + step]
+                task = loop.create_task(self._run_group(key, group))
+                self._running.add(task)
+                task.add_done_callback(self._running.discard)
 
     async def _run_group(self, key: _Key, calls: list[_Call]) -> None:
         sql, rows = key
@@ -123,10 +149,6 @@ class StatementBatcher:
             for _, future in calls:
                 future.cancel()
             raise
-        finally:
-            self._busy.discard(key)
-            if key in self._pending:
-                self._start(key)
 
     async def _run_one(self, sql: str, rows: bool, call: _Call) -> None:
         args, future = call
@@ -145,16 +167,15 @@ class StatementBatcher:
         form = self._form(sql) if rows else sql
         if form is None:
             return False
-        order = list(range(len(calls)))
-        if sql.lstrip().split(None, 1)[0].upper() in _WRITES:
-            order.sort(key=lambda i: str(calls[i][0][0]) if calls[i][0] else "")
         try:
             runner = await self._runner()
             if not rows:
-                await runner.executemany(form, [calls[i][0] for i in order])
+                await runner.executemany(form, [args for args, _ in calls])
                 results: list[list[Row]] = [[] for _ in calls]
             else:
-                found = await runner.fetchmany(form, [(*calls[i][0], i) for i in order])
+                found = await runner.fetchmany(
+                    form, [(*args, i) for i, (args, _) in enumerate(calls)]
+                )
                 results = [[] for _ in calls]
                 for row in found:
                     results[row[0]].append(_UNTAGGED(row))
