@@ -256,8 +256,6 @@ class PostgresStore(SQLStore):
             raise ValueError(f"schema must be a plain SQL identifier, got {schema!r}")
         if not 1 <= min_pool_size <= max_pool_size:
             raise ValueError("need 1 <= min_pool_size <= max_pool_size")
-        if max_batch is not None and max_batch < 1:
-            raise ValueError(f"max_batch must be at least 1 or None, got {max_batch}")
         self.schema = schema
         prefix = f'"{schema}".'
         driver = _PostgresDriver(dsn, schema, pool, min_pool_size, max_pool_size, max_batch)
