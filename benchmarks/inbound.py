@@ -77,6 +77,7 @@ from roomkit.store import ConversationStore
 ROOMS = 100
 MESSAGES = 3_000
 PAUSE_GC = False
+GC_THRESHOLD = 0  # the collector's first threshold while timing; 0: as the process has it
 STORE = "memory"
 CONCURRENCY = 1
 WORKERS = 1
@@ -264,12 +265,16 @@ async def _run_once(events_per_room: int) -> tuple[float, float]:
         if WARM:
             first = await first_messages(kit, range(ROOMS), delivered, CONCURRENCY) / ROOMS
         gc.collect()
+        thresholds = gc.get_threshold()
         if PAUSE_GC:
             gc.disable()
+        elif GC_THRESHOLD:
+            gc.set_threshold(GC_THRESHOLD, *thresholds[1:])
         start = time.perf_counter()
         await send_all(kit, messages, CONCURRENCY)
         elapsed = time.perf_counter() - start
         gc.enable()
+        gc.set_threshold(*thresholds)
         assert delivered[0] == MESSAGES, "every AI reply must reach the live connection"
         await kit.close()
     return MESSAGES / elapsed, first * 1e6
@@ -312,7 +317,7 @@ async def _page_read(total: int) -> float:
 
 async def main() -> None:
     """Run every measurement and print the figures."""
-    global PAUSE_GC, STORE, DSN, CONCURRENCY, WORKERS, LOCKS, WARM
+    global PAUSE_GC, GC_THRESHOLD, STORE, DSN, CONCURRENCY, WORKERS, LOCKS, WARM
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", choices=sorted(TARGETS), default="memory")
     parser.add_argument("--dsn", default=DSN, help="PostgreSQL server for --store postgres")
@@ -343,13 +348,25 @@ async def main() -> None:
     parser.add_argument(
         "--no-gc", action="store_true", help="pause the garbage collector while timing"
     )
+    parser.add_argument(
+        "--gc-threshold",
+        type=int,
+        default=0,
+        metavar="N",
+        help="while timing, collect the youngest generation every N allocations, as an "
+        "application may set it (gc.set_threshold; CPython 3.12's default is 700)",
+    )
     args = parser.parse_args()
-    PAUSE_GC, STORE, DSN = args.no_gc, args.store, args.dsn
+    PAUSE_GC, GC_THRESHOLD, STORE, DSN = args.no_gc, args.gc_threshold, args.store, args.dsn
+    if (PAUSE_GC or GC_THRESHOLD) and args.workers > 1:
+        parser.error("--no-gc and --gc-threshold apply to one process only")
     CONCURRENCY, WORKERS = max(1, args.concurrency), max(1, args.workers)
     LOCKS, WARM = args.locks, not args.cold
     if WORKERS > 1 and STORE == "memory":
         parser.error("--workers needs a store the processes can share (sqlite or postgres)")
     gc_note = "garbage collector paused while timing" if PAUSE_GC else "garbage collector on"
+    if GC_THRESHOLD and not PAUSE_GC:
+        gc_note += f", youngest generation collected every {GC_THRESHOLD:,} allocations"
     print(f"python {platform.python_version()} on {platform.machine()}; {gc_note}")
     print(f"store: {STORE}; {CONCURRENCY} message(s) in flight in each of {WORKERS} process(es)")
     if WORKERS > 1:
