@@ -88,23 +88,32 @@ async def test_schemas_keep_stores_apart() -> None:
             await two.close()
 
 
-async def test_concurrent_appends_travel_in_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+def _append_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Record the size of every batch of event appends the store sends."""
     batches: list[int] = []
-    alone: list[str] = []
     runner = postgres_module._Runner
-    fetchmany, fetch = runner.fetchmany, runner.fetch
+    fetchmany = runner.fetchmany
 
     async def counted_fetchmany(self: Any, sql: str, args: Any) -> Any:
         if "INSERT INTO" in sql and ".events " in sql:
             batches.append(len(args))
         return await fetchmany(self, sql, args)
 
+    monkeypatch.setattr(runner, "fetchmany", counted_fetchmany)
+    return batches
+
+
+async def test_concurrent_appends_travel_in_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    batches = _append_batches(monkeypatch)
+    alone: list[str] = []
+    runner = postgres_module._Runner
+    fetch = runner.fetch
+
     async def counted_fetch(self: Any, sql: str, *args: Any) -> Any:
         if "INSERT INTO" in sql and ".events " in sql:
             alone.append(sql)
         return await fetch(self, sql, *args)
 
-    monkeypatch.setattr(runner, "fetchmany", counted_fetchmany)
     monkeypatch.setattr(runner, "fetch", counted_fetch)
     async with postgres_schema() as (dsn, schema):
         store = PostgresStore(dsn, schema=schema, max_pool_size=2)
@@ -130,16 +139,7 @@ async def test_concurrent_appends_travel_in_one_batch(monkeypatch: pytest.Monkey
 async def test_batches_of_one_room_sent_at_once_keep_its_indexes_gap_free(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    batches: list[int] = []
-    runner = postgres_module._Runner
-    fetchmany = runner.fetchmany
-
-    async def counted_fetchmany(self: Any, sql: str, args: Any) -> Any:
-        if "INSERT INTO" in sql and ".events " in sql:
-            batches.append(len(args))
-        return await fetchmany(self, sql, args)
-
-    monkeypatch.setattr(runner, "fetchmany", counted_fetchmany)
+    batches = _append_batches(monkeypatch)
     async with postgres_schema() as (dsn, schema):
         # Four batches of three appends to the same two rooms, in flight together on
         # four connections: each waits for the rooms' counters the others hold.
@@ -169,16 +169,7 @@ async def test_batches_of_one_room_sent_at_once_keep_its_indexes_gap_free(
 async def test_without_a_batch_limit_concurrent_appends_travel_in_one_batch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    batches: list[int] = []
-    runner = postgres_module._Runner
-    fetchmany = runner.fetchmany
-
-    async def counted_fetchmany(self: Any, sql: str, args: Any) -> Any:
-        if "INSERT INTO" in sql and ".events " in sql:
-            batches.append(len(args))
-        return await fetchmany(self, sql, args)
-
-    monkeypatch.setattr(runner, "fetchmany", counted_fetchmany)
+    batches = _append_batches(monkeypatch)
     async with postgres_schema() as (dsn, schema):
         store = PostgresStore(dsn, schema=schema, max_batch=None)
         try:
