@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Awaitable, Callable, Sequence
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Protocol
 
@@ -78,6 +79,12 @@ def tagged(sql: str) -> str | None:
         # The statement's own RETURNING, not one inside a parenthesised CTE.
         return f"{head} RETURNING {tag}{tail}"
     return None
+
+
+@lru_cache(maxsize=512)
+def _writes(sql: str) -> bool:
+    """Whether the statement writes (worked out once per statement, not per flush)."""
+    return sql.lstrip().split(None, 1)[0].upper() in _WRITES
 
 
 def _first_argument(call: _Call) -> str:
@@ -129,7 +136,7 @@ class StatementBatcher:
         loop = asyncio.get_running_loop()
         size = self._max_batch
         for key, calls in pending.items():
-            if len(calls) > 1 and key[0].lstrip().split(None, 1)[0].upper() in _WRITES:
+            if len(calls) > 1 and _writes(key[0]):
                 # Sorted before splitting: the batches of one statement lock rows in the
                 # same order, and mostly different rows.
                 calls.sort(key=_first_argument)
