@@ -94,4 +94,16 @@ def postgres_migrations(prefix: str) -> tuple[Migration, ...]:
                 f"CREATE INDEX observations_by_room ON {prefix}observations (room_id, seq)",
             ),
         ),
+        # Most events are visible to all: keeping them out of this index spares each append
+        # an index entry. Their pages walk the primary key (``events_page_all``); the other
+        # visibilities' pages name the index's condition, so even a generic plan uses it.
+        Migration(
+            version=2,
+            description="the visibility index leaves out events visible to all",
+            statements=(
+                f"DROP INDEX {prefix}events_by_visibility",
+                f"CREATE INDEX events_by_visibility ON {prefix}events (room_id, visibility, idx)"
+                " WHERE visibility <> 'all'",
+            ),
+        ),
     )

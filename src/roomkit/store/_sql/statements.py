@@ -80,8 +80,9 @@ _TEMPLATES: dict[str, str] = {
     "events_page": (
         "SELECT data FROM {p}events WHERE room_id = $1 AND idx >= $2 AND idx < $3 ORDER BY idx"
     ),
-    # Events visible to all (the default, most of them) may be left out of the visibility
-    # index (SQLite does): their page walks the primary key; the others' uses the index.
+    # Events visible to all (the default, most of them) are left out of the visibility
+    # index: their page walks the primary key. The others' page repeats the index's
+    # condition, so that a plan made without the parameters' values can use it.
     "events_page_all": (
         "SELECT data FROM {p}events WHERE room_id = $1 AND visibility = 'all'"
         " ORDER BY idx LIMIT $2 OFFSET $3"
