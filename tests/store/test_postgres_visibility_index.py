@@ -7,9 +7,8 @@ from __future__ import annotations
 import asyncpg
 
 from roomkit.store.postgres import PostgresStore
-from tests.factories import make_event, make_room
 from tests.services import postgres_schema
-from tests.store.test_sqlite_visibility_index import EXPECTED, MIX
+from tests.store.visibility_pages import EXPECTED, fill, read_pages
 
 PARTIAL = "WHERE (visibility <> 'all'::text)"
 
@@ -17,9 +16,7 @@ PARTIAL = "WHERE (visibility <> 'all'::text)"
 async def _fill(dsn: str, schema: str) -> None:
     store = PostgresStore(dsn, schema=schema, min_pool_size=1, max_pool_size=2)
     try:
-        await store.create_room(make_room(id="room-1"))
-        for n, visibility in enumerate(MIX):
-            await store.add_event(make_event(body=f"m{n}", visibility=visibility))
+        await fill(store)
     finally:
         await store.close()
 
@@ -27,16 +24,7 @@ async def _fill(dsn: str, schema: str) -> None:
 async def _pages(dsn: str, schema: str) -> dict[str, list[int]]:
     store = PostgresStore(dsn, schema=schema, min_pool_size=1, max_pool_size=2)
     try:
-        return {
-            visibility: [e.index for e in await store.list_events("room-1", **options)]
-            for visibility, options in {
-                "all": {"visibility_filter": "all"},
-                "internal": {"visibility_filter": "internal"},
-                "internal from 1": {"visibility_filter": "internal", "offset": 1, "limit": 1},
-                "all from 2": {"visibility_filter": "all", "offset": 2, "limit": 3},
-                "ws-a": {"visibility_filter": "ws-a"},
-            }.items()
-        }
+        return await read_pages(store)
     finally:
         await store.close()
 

@@ -9,18 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from roomkit.store.sqlite import SQLiteStore
-from tests.factories import make_event, make_room
-
-# Visibility of each event added, in order: mostly "all", as in a real room.
-MIX = ["all", "internal", "all", "all", "ws-a", "internal", "all", "all", "internal", "all"]
+from tests.store.visibility_pages import EXPECTED, fill, read_pages
 
 
 async def _fill(path: Path) -> None:
     store = SQLiteStore(path)
     try:
-        await store.create_room(make_room(id="room-1"))
-        for n, visibility in enumerate(MIX):
-            await store.add_event(make_event(body=f"m{n}", visibility=visibility))
+        await fill(store)
     finally:
         await store.close()
 
@@ -47,27 +42,9 @@ def _plan(store: SQLiteStore, name: str) -> str:
 async def _pages(path: Path) -> dict[str, list[int]]:
     store = SQLiteStore(path)
     try:
-        return {
-            visibility: [e.index for e in await store.list_events("room-1", **options)]
-            for visibility, options in {
-                "all": {"visibility_filter": "all"},
-                "internal": {"visibility_filter": "internal"},
-                "internal from 1": {"visibility_filter": "internal", "offset": 1, "limit": 1},
-                "all from 2": {"visibility_filter": "all", "offset": 2, "limit": 3},
-                "ws-a": {"visibility_filter": "ws-a"},
-            }.items()
-        }
+        return await read_pages(store)
     finally:
         await store.close()
-
-
-EXPECTED = {
-    "all": [0, 2, 3, 6, 7, 9],
-    "internal": [1, 5, 8],
-    "internal from 1": [5],
-    "all from 2": [3, 6, 7],
-    "ws-a": [4],
-}
 
 
 async def test_pages_visible_to_all_walk_the_primary_key(tmp_path: Path) -> None:
