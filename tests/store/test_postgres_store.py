@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -103,6 +105,19 @@ def _append_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return batches
 
 
+@asynccontextmanager
+async def _store_with_rooms(rooms: list[str], **options: Any) -> AsyncIterator[PostgresStore]:
+    """A store in a fresh schema (``options`` passed on) holding these empty rooms."""
+    async with postgres_schema() as (dsn, schema):
+        store = PostgresStore(dsn, schema=schema, **options)
+        try:
+            for room in rooms:
+                await store.create_room(make_room(id=room))
+            yield store
+        finally:
+            await store.close()
+
+
 async def test_concurrent_appends_travel_in_one_batch(monkeypatch: pytest.MonkeyPatch) -> None:
     batches = _append_batches(monkeypatch)
     alone: list[str] = []
@@ -115,73 +130,51 @@ async def test_concurrent_appends_travel_in_one_batch(monkeypatch: pytest.Monkey
         return await fetch(self, sql, *args)
 
     monkeypatch.setattr(runner, "fetch", counted_fetch)
-    async with postgres_schema() as (dsn, schema):
-        store = PostgresStore(dsn, schema=schema, max_pool_size=2)
-        try:
-            rooms = [f"room-{n}" for n in range(8)]
-            for room in rooms:
-                await store.create_room(make_room(id=room))
+    rooms = [f"room-{n}" for n in range(8)]
+    async with _store_with_rooms(rooms, max_pool_size=2) as store:
+        added = await asyncio.gather(
+            *(store.add_event(make_event(room_id=room, body=room)) for room in rooms)
+        )
 
-            added = await asyncio.gather(
-                *(store.add_event(make_event(room_id=room, body=room)) for room in rooms)
-            )
-
-            assert batches == [8] and alone == []
-            assert [event.index for event in added] == [0] * 8
-            assert [event.room_id for event in added] == rooms
-            for room in rooms:
-                stored = await store.list_events(room)
-                assert [(e.index, e.content.body) for e in stored] == [(0, room)]  # type: ignore[union-attr]
-        finally:
-            await store.close()
+        assert batches == [8] and alone == []
+        assert [event.index for event in added] == [0] * 8
+        assert [event.room_id for event in added] == rooms
+        for room in rooms:
+            stored = await store.list_events(room)
+            assert [(e.index, e.content.body) for e in stored] == [(0, room)]  # type: ignore[union-attr]
 
 
 async def test_batches_of_one_room_sent_at_once_keep_its_indexes_gap_free(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     batches = _append_batches(monkeypatch)
-    async with postgres_schema() as (dsn, schema):
-        # Four batches of three appends to the same two rooms, in flight together on
-        # four connections: each waits for the rooms' counters the others hold.
-        store = PostgresStore(dsn, schema=schema, max_pool_size=4, max_batch=3)
-        try:
-            rooms = ["room-a", "room-b"]
-            for room in rooms:
-                await store.create_room(make_room(id=room))
-            events = [make_event(room_id=rooms[n % 2], body=f"m{n}") for n in range(12)]
+    rooms = ["room-a", "room-b"]
+    # Four batches of three appends to the same two rooms, in flight together on four
+    # connections: each waits for the rooms' counters the others hold.
+    async with _store_with_rooms(rooms, max_pool_size=4, max_batch=3) as store:
+        events = [make_event(room_id=rooms[n % 2], body=f"m{n}") for n in range(12)]
 
-            added = await asyncio.gather(*(store.add_event(event) for event in events))
+        added = await asyncio.gather(*(store.add_event(event) for event in events))
 
-            assert batches == [3, 3, 3, 3]
-            for room in rooms:
-                mine = sorted(a.index for a in added if a.room_id == room)
-                assert mine == list(range(6))
-                stored = await store.list_events(room)
-                assert [e.index for e in stored] == list(range(6))
-                assert sorted(e.id for e in stored) == sorted(
-                    a.id for a in added if a.room_id == room
-                )
-                assert (await store.get_room(room)).event_count == 6  # type: ignore[union-attr]
-        finally:
-            await store.close()
+        assert batches == [3, 3, 3, 3]
+        for room in rooms:
+            mine = sorted(a.index for a in added if a.room_id == room)
+            assert mine == list(range(6))
+            stored = await store.list_events(room)
+            assert [e.index for e in stored] == list(range(6))
+            assert sorted(e.id for e in stored) == sorted(a.id for a in added if a.room_id == room)
+            assert (await store.get_room(room)).event_count == 6  # type: ignore[union-attr]
 
 
 async def test_without_a_batch_limit_concurrent_appends_travel_in_one_batch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     batches = _append_batches(monkeypatch)
-    async with postgres_schema() as (dsn, schema):
-        store = PostgresStore(dsn, schema=schema, max_batch=None)
-        try:
-            rooms = [f"room-{n:02}" for n in range(20)]
-            for room in rooms:
-                await store.create_room(make_room(id=room))
+    rooms = [f"room-{n:02}" for n in range(20)]
+    async with _store_with_rooms(rooms, max_batch=None) as store:
+        added = await asyncio.gather(
+            *(store.add_event(make_event(room_id=room)) for room in rooms)
+        )
 
-            added = await asyncio.gather(
-                *(store.add_event(make_event(room_id=room)) for room in rooms)
-            )
-
-            assert batches == [20]
-            assert [event.index for event in added] == [0] * 20
-        finally:
-            await store.close()
+        assert batches == [20]
+        assert [event.index for event in added] == [0] * 20
