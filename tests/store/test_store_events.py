@@ -8,8 +8,11 @@ import pytest
 
 from roomkit.errors import EventNotFoundError, RoomNotFoundError
 from roomkit.models import EventStatus, Room, RoomEvent
-from roomkit.store import ConversationStore
+from roomkit.store import ConversationStore, InMemoryStore
+from roomkit.store.postgres import PostgresStore
+from roomkit.store.sqlite import SQLiteStore
 from tests.factories import add_events, make_event, make_room
+from tests.store.conftest import KnownDivergence
 
 
 async def test_add_event_assigns_index_and_updates_room(
@@ -235,3 +238,39 @@ async def test_find_event_by_provider_message_id(store: ConversationStore, room:
     await store.delete_room(room.id)
 
     assert await store.find_event_by_provider_message_id("SM1") is None
+
+
+async def test_a_vendor_id_recorded_again_in_another_room_outlives_the_first_room(
+    store: ConversationStore, known_divergence: KnownDivergence
+) -> None:
+    known_divergence(
+        InMemoryStore,
+        "delete_room drops the room's vendor ids from the index even when an event of"
+        " another room recorded the id since",
+    )
+    await store.create_room(make_room(id="room-1"))
+    await store.create_room(make_room(id="room-2"))
+    results = {"sms-1": {"provider_message_id": "SM1"}}
+    await store.add_event(make_event("room-1", delivery_results=results))
+    later = await store.add_event(make_event("room-2", delivery_results=results))
+
+    await store.delete_room("room-1")
+
+    found = await store.find_event_by_provider_message_id("SM1")
+    assert found is not None and found.id == later.id
+
+
+@pytest.mark.parametrize("body", ["nul \x00 inside", "lone surrogate \ud800"])
+async def test_any_text_a_model_holds_is_stored(
+    store: ConversationStore, room: Room, known_divergence: KnownDivergence, body: str
+) -> None:
+    # Both reach an inbound message's body: JSON webhooks may carry "\u0000" or "\ud800".
+    if "\x00" in body:
+        known_divergence(PostgresStore, "PostgreSQL text and JSONB refuse NUL characters")
+    else:
+        known_divergence(
+            (SQLiteStore, PostgresStore), "the SQL stores cannot encode a lone surrogate"
+        )
+    event = await store.add_event(make_event(body=body))
+
+    assert await store.get_event(event.id) == event

@@ -10,6 +10,8 @@ import pytest
 from roomkit.errors import RoomNotFoundError
 from roomkit.models import ChannelType, Room, RoomStatus
 from roomkit.store import ConversationStore
+from roomkit.store.postgres import PostgresStore
+from roomkit.store.sqlite import SQLiteStore
 from tests.factories import (
     make_binding,
     make_event,
@@ -18,6 +20,7 @@ from tests.factories import (
     make_room,
     make_task,
 )
+from tests.store.conftest import KnownDivergence
 
 
 def _at(day: int) -> datetime:
@@ -295,3 +298,39 @@ async def test_find_room_id_by_channel_sees_status_updates(store: ConversationSt
     await store.update_room(latest.model_copy(update={"status": RoomStatus.CLOSED}))
 
     assert await store.find_room_id_by_channel("sms-1", status=RoomStatus.ACTIVE) == "r1"
+
+
+async def test_find_rooms_compares_metadata_with_python_equality(
+    store: ConversationStore, known_divergence: KnownDivergence
+) -> None:
+    known_divergence(
+        PostgresStore,
+        "the JSONB containment narrowing the scan tells true from 1, which == does not",
+    )
+    await store.create_room(make_room(id="a", metadata={"vip": True}))
+
+    found = await store.find_rooms(metadata_filter={"vip": 1})
+
+    assert [room.id for room in found] == ["a"]
+
+
+@pytest.mark.parametrize(
+    ("value", "wrong_on", "why"),
+    [
+        (1e100, PostgresStore, "JSONB numbers come back as int when written without a point"),
+        (float("inf"), (SQLiteStore, PostgresStore), "JSON has no infinity: it becomes null"),
+    ],
+)
+async def test_metadata_numbers_come_back_as_they_went_in(
+    store: ConversationStore,
+    known_divergence: KnownDivergence,
+    value: float,
+    wrong_on: type[ConversationStore] | tuple[type[ConversationStore], ...],
+    why: str,
+) -> None:
+    known_divergence(wrong_on, why)
+    await store.create_room(make_room(id="a", metadata={"n": value}))
+
+    stored = await store.get_room("a")
+
+    assert stored is not None and stored.metadata == {"n": value}
