@@ -8,7 +8,7 @@ import pytest
 
 from roomkit.errors import EventNotFoundError, RoomNotFoundError
 from roomkit.models import EventStatus, Room, RoomEvent
-from roomkit.store import ConversationStore, InMemoryStore
+from roomkit.store import ConversationStore
 from roomkit.store.postgres import PostgresStore
 from roomkit.store.sqlite import SQLiteStore
 from tests.factories import add_events, make_event, make_room
@@ -241,13 +241,8 @@ async def test_find_event_by_provider_message_id(store: ConversationStore, room:
 
 
 async def test_a_vendor_id_recorded_again_in_another_room_outlives_the_first_room(
-    store: ConversationStore, known_divergence: KnownDivergence
+    store: ConversationStore,
 ) -> None:
-    known_divergence(
-        InMemoryStore,
-        "delete_room drops the room's vendor ids from the index even when an event of"
-        " another room recorded the id since",
-    )
     await store.create_room(make_room(id="room-1"))
     await store.create_room(make_room(id="room-2"))
     results = {"sms-1": {"provider_message_id": "SM1"}}

@@ -68,7 +68,11 @@ class ConversationStore(ABC):
         limit: int = 50,
         offset: int = 0,
     ) -> list[Room]:
-        """Return rooms matching every given filter (metadata keys must be equal)."""
+        """Return rooms matching every given filter (metadata keys must be equal).
+
+        Metadata values compare as Python values (``==``), in every store: a filter of
+        ``{"vip": 1}`` finds a room whose ``vip`` is ``True``.
+        """
 
     @abstractmethod
     async def find_latest_room(

@@ -94,7 +94,9 @@ class InMemoryStore(RecordsMixin, ConversationStore):
         for event in data.timeline.events:
             del self._events[event.id]
             for vendor_id in provider_ids(event):
-                self._by_provider_id.pop(vendor_id, None)
+                # Only if it still names this event: a later event may have recorded it.
+                if self._by_provider_id.get(vendor_id) == event.id:
+                    del self._by_provider_id[vendor_id]
         for channel_id in data.bindings:
             self._rooms_by_channel.forget(channel_id, room_id)
         for participant_id in data.participants:

@@ -306,8 +306,25 @@ def _metadata_matches(metadata: dict[str, Any], wanted: dict[str, Any]) -> bool:
 
 
 def _json_or_none(wanted: dict[str, Any]) -> str | None:
-    """The metadata filter as JSON for a backend's narrowing condition (None if not JSON)."""
+    """The part of the metadata filter a backend may narrow by, as JSON (None if none).
+
+    Values holding a number or a boolean are left to the final check in Python: JSON
+    tells ``true`` from ``1`` (and ``false`` from ``0``) where ``==`` does not, and a
+    narrowing condition must never drop a room that check would keep.
+    """
+    plain = {key: value for key, value in wanted.items() if not _has_number(value)}
+    if not plain:
+        return None
     try:
-        return json.dumps(wanted)
+        return json.dumps(plain)
     except (TypeError, ValueError):
         return None
+
+
+def _has_number(value: Any) -> bool:
+    """Tell whether a JSON-like value is or holds a number or a boolean."""
+    if isinstance(value, dict):
+        return any(_has_number(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_number(item) for item in value)
+    return isinstance(value, int | float)
