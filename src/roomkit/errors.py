@@ -12,6 +12,7 @@ Every error the library raises on purpose derives from :class:`RoomKitError`::
     │   ├── IdentityNotFoundError
     │   └── TaskNotFoundError
     ├── DuplicateEventError           (the room already holds this idempotency key)
+    ├── UnstorableValueError          (text the store's database cannot hold)
     ├── RoomClosedError
     ├── ConfigurationError
     │   └── VoiceNotConfiguredError
@@ -48,6 +49,7 @@ __all__ = [
     "RoomKitError",
     "RoomNotFoundError",
     "TaskNotFoundError",
+    "UnstorableValueError",
     "VoiceNotConfiguredError",
     "WebhookError",
 ]
@@ -94,6 +96,15 @@ class DuplicateEventError(RoomKitError, ValueError):
 
     Stores with a unique index raise it when two processes race past the idempotency
     check; the inbound pipeline turns it into a duplicate result.
+    """
+
+
+class UnstorableValueError(RoomKitError, ValueError):
+    """A store refused a value its database cannot hold as given; nothing was written.
+
+    Text with a NUL character (U+0000) in PostgreSQL, or with a lone surrogate (not
+    valid Unicode, so not encodable as UTF-8 or JSON) in either SQL store. JSON
+    webhooks can carry both (``"\\u0000"``, ``"\\ud800"``).
     """
 
 

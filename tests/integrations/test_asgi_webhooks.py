@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
 
 import httpx
 import pytest
@@ -26,6 +27,7 @@ from roomkit.integrations import (
 )
 from roomkit.integrations.asgi import create_app
 from roomkit.providers.http import signed_headers
+from roomkit.store.sqlite import SQLiteStore
 from tests.integrations.conftest import serve
 
 SECRET = "generic-webhook-secret-81f2"
@@ -224,3 +226,25 @@ async def test_a_verifier_bug_is_a_500_not_a_refusal(kit: RoomKit) -> None:
         assert (await client.post("/webhooks/in", content=b"x")).status_code == 500
         assert (await client.get("/webhooks/in")).status_code == 500
     assert await kit.store.list_rooms() == []
+
+
+async def test_text_the_store_cannot_hold_is_422_and_the_next_message_is_stored(
+    tmp_path: Path,
+) -> None:
+    # A lone surrogate is valid JSON ("\\ud800") but not Unicode text: SQLite refuses it.
+    async with RoomKit(store=SQLiteStore(str(tmp_path / "hooks.db"))) as kit:
+        kit.register_channel(HTTPChannel("http-in", provider=MockHTTPProvider()))
+        verifiers: dict[str, WebhookVerifier] = {"http-in": GenericWebhookVerifier(SECRET)}
+        app = create_app(kit, allow_anonymous=True, webhook_verifiers=verifiers)
+        async with serve(app) as base_url, httpx.AsyncClient(base_url=base_url) as client:
+            body, headers = _signed({"sender_id": "c-1", "text": "bad \ud800", "message_id": "w1"})
+            refused = await client.post("/webhooks/http-in", content=body, headers=headers)
+            body, headers = _signed({"sender_id": "c-1", "text": "fine", "message_id": "w2"})
+            accepted = await client.post("/webhooks/http-in", content=body, headers=headers)
+
+        assert refused.status_code == 422
+        assert refused.json()["error"]["code"] == "unstorable_text"
+        assert accepted.status_code == 200
+        (room,) = await kit.store.list_rooms()
+        messages = [e for e in await kit.get_timeline(room.id) if e.type == "message"]
+        assert [m.content.body for m in messages] == ["fine"]  # type: ignore[union-attr]

@@ -17,9 +17,10 @@ Where the contract leaves the stores free, the machine keeps to what they share:
   clock the three share; every other time is one the test passes in and must get back
   to the microsecond.
 
-It also steers clear of the divergences found so far, each pinned by a strict xfail test
-in ``test_store_events.py`` or ``test_store_rooms.py`` (see :mod:`.store_pools`): values
-the SQL stores cannot keep as given (NUL, lone surrogates, infinities, large floats).
+It also steers clear of text the SQL stores refuse (NUL, lone surrogates; see
+``test_store_unstorable.py``) and of the divergences found so far, each pinned by a
+strict xfail test in ``test_store_rooms.py`` (see :mod:`.store_pools`): infinities and
+large floats in metadata.
 """
 
 from __future__ import annotations

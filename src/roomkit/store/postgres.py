@@ -46,6 +46,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         "PostgresStore needs the asyncpg package; install it with: pip install 'roomkit[postgres]'"
     ) from exc
 
+from roomkit.errors import UnstorableValueError
 from roomkit.models._util import utcnow
 from roomkit.store._sql.batch import MAX_BATCH, StatementBatcher
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
@@ -65,8 +66,29 @@ logger = logging.getLogger("roomkit.store.postgres")
 _SCHEMA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
+_REFUSALS = (asyncpg.UniqueViolationError, asyncpg.DataError)
+"""Errors that may be refusals the store reports as its own (see :func:`_refuse`)."""
+
+_UNSTORABLE_TEXT = (
+    asyncpg.UntranslatableCharacterError,  # "\u0000" in JSONB
+    asyncpg.CharacterNotInRepertoireError,  # NUL in a text column
+)
+
+
+def _refuse(exc: Exception) -> None:
+    """Raise the store's error for a refusal (a conflict, or text it cannot hold).
+
+    Return if ``exc`` is neither, for the caller to raise it as it is.
+    """
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        raise IntegrityConflict(str(exc)) from exc
+    # A lone surrogate fails to encode on the client, which reports it as a DataError.
+    if isinstance(exc, _UNSTORABLE_TEXT) or isinstance(exc.__cause__, UnicodeEncodeError):
+        raise UnstorableValueError(f"PostgreSQL cannot hold this text: {exc}") from exc
+
+
 class _Runner(SQLConnection):
-    """Runs statements on one connection, turning unique violations into conflicts."""
+    """Runs statements on one connection, turning the server's refusals into errors."""
 
     __slots__ = ("_conn",)
 
@@ -77,44 +99,50 @@ class _Runner(SQLConnection):
         """Run a statement whose result is not needed."""
         try:
             await self._conn.execute(sql, *args)
-        except asyncpg.UniqueViolationError as exc:
-            raise IntegrityConflict(str(exc)) from exc
+        except _REFUSALS as exc:
+            _refuse(exc)
+            raise
 
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
         """Run a query and return every row."""
         try:
             return list(await self._conn.fetch(sql, *args))
-        except asyncpg.UniqueViolationError as exc:
-            raise IntegrityConflict(str(exc)) from exc
+        except _REFUSALS as exc:
+            _refuse(exc)
+            raise
 
     async def fetchrow(self, sql: str, *args: Any) -> Row | None:
         """Run a query and return its first row, or ``None``."""
         try:
             row: Row | None = await self._conn.fetchrow(sql, *args)
-        except asyncpg.UniqueViolationError as exc:
-            raise IntegrityConflict(str(exc)) from exc
+        except _REFUSALS as exc:
+            _refuse(exc)
+            raise
         return row
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
         """Run a query and return the first value of its first row."""
         try:
             return await self._conn.fetchval(sql, *args)
-        except asyncpg.UniqueViolationError as exc:
-            raise IntegrityConflict(str(exc)) from exc
+        except _REFUSALS as exc:
+            _refuse(exc)
+            raise
 
     async def fetchmany(self, sql: str, args: Sequence[tuple[Any, ...]]) -> list[Row]:
         """Run the statement once per argument tuple in one transaction; every row."""
         try:
             return list(await self._conn.fetchmany(sql, args))
-        except asyncpg.UniqueViolationError as exc:
-            raise IntegrityConflict(str(exc)) from exc
+        except _REFUSALS as exc:
+            _refuse(exc)
+            raise
 
     async def executemany(self, sql: str, args: Sequence[tuple[Any, ...]]) -> None:
         """Run the statement once per argument tuple in one transaction."""
         try:
             await self._conn.executemany(sql, args)
-        except asyncpg.UniqueViolationError as exc:
-            raise IntegrityConflict(str(exc)) from exc
+        except _REFUSALS as exc:
+            _refuse(exc)
+            raise
 
 
 async def _keep_session(_conn: asyncpg.Connection[asyncpg.Record]) -> None:

@@ -25,6 +25,7 @@ from roomkit.errors import (
     ProviderError,
     RoomClosedError,
     RoomNotFoundError,
+    UnstorableValueError,
 )
 from roomkit.integrations.asgi._auth import AuthenticationError, Authenticator
 from roomkit.integrations.schemas import ErrorBody, ErrorDetail
@@ -56,6 +57,7 @@ _ERROR_STATUS: tuple[tuple[type[Exception], int, str], ...] = (
     (ProcessTimeoutError, 503, "processing_timeout"),
     (CircuitOpenError, 503, "circuit_open"),
     (ProviderError, 502, "provider_error"),
+    (UnstorableValueError, 422, "unstorable_text"),
 )
 
 

@@ -24,6 +24,7 @@ from roomkit.models._util import replace
 from roomkit.models.event import RoomEvent
 from roomkit.store._room_data import provider_ids
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
+from roomkit.store._sql.encoded import json_text
 
 __all__ = ["NEXT_INDEXES", "EventWritesMixin", "NextIndexes"]
 
@@ -86,7 +87,7 @@ class EventWritesMixin:
                 stored = await self._append_at_guess(event, head)
                 if stored is not None:
                     return stored
-            args = (*head, event.model_dump_json())
+            args = (*head, json_text(event))
             if not vendor_ids:
                 index = await self._db.fetchval(self._q["add_event"], *args)
             else:
@@ -113,7 +114,7 @@ class EventWritesMixin:
         if statement is None or guess is None:
             return None
         stored = replace(event, index=guess)
-        if not await self._db.fetchval(statement, *head, stored.model_dump_json(), guess):
+        if not await self._db.fetchval(statement, *head, json_text(stored), guess):
             return None
         self._next_indexes.appended(event.room_id, guess)
         return stored
@@ -127,7 +128,7 @@ class EventWritesMixin:
 
     async def update_event(self, event: RoomEvent) -> RoomEvent:
         """Replace a stored event; its room and index stay what they were."""
-        args = (event.id, event.visibility, event.idempotency_key, event.model_dump_json())
+        args = (event.id, event.visibility, event.idempotency_key, json_text(event))
         vendor_ids = provider_ids(event)
         try:
             if not vendor_ids:

@@ -24,6 +24,7 @@ from roomkit.models.participant import Participant
 from roomkit.models.task import Observation, Task
 from roomkit.store._sql.decoded import Decoded
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
+from roomkit.store._sql.encoded import json_text
 
 __all__ = ["RecordsMixin"]
 
@@ -50,7 +51,7 @@ class RecordsMixin:
             binding.channel_type.value,
             binding.participant_id,
             binding.last_read_index,
-            binding.model_dump_json(),
+            json_text(binding),
         )
         if added is None:
             raise RoomNotFoundError(f"room {binding.room_id!r} not found")
@@ -70,7 +71,7 @@ class RecordsMixin:
             binding.channel_type.value,
             binding.participant_id,
             binding.last_read_index,
-            binding.model_dump_json(),
+            json_text(binding),
         )
         if row is None:
             raise ChannelNotFoundError(
@@ -97,7 +98,7 @@ class RecordsMixin:
             participant.room_id,
             participant.id,
             participant.channel_id,
-            participant.model_dump_json(),
+            json_text(participant),
         )
         if added is None:
             raise RoomNotFoundError(f"room {participant.room_id!r} not found")
@@ -115,7 +116,7 @@ class RecordsMixin:
             participant.room_id,
             participant.id,
             participant.channel_id,
-            participant.model_dump_json(),
+            json_text(participant),
         )
         if updated is None:
             raise ParticipantNotFoundError(
@@ -134,9 +135,7 @@ class RecordsMixin:
         """Store an identity and make each of its addresses resolve to it."""
         try:
             async with self._db.transaction() as conn:
-                await conn.execute(
-                    self._q["insert_identity"], identity.id, identity.model_dump_json()
-                )
+                await conn.execute(self._q["insert_identity"], identity.id, json_text(identity))
                 for channel_type, addresses in list(identity.channel_addresses.items()):
                     for address in list(addresses):
                         await self._claim(conn, identity.id, str(channel_type), address)
@@ -165,9 +164,7 @@ class RecordsMixin:
             addresses = identity.channel_addresses.setdefault(kind, [])
             if address not in addresses:
                 addresses.append(address)
-                await conn.execute(
-                    self._q["save_identity"], identity_id, identity.model_dump_json()
-                )
+                await conn.execute(self._q["save_identity"], identity_id, json_text(identity))
             await self._claim(conn, identity_id, kind, address)
         return identity
 
@@ -188,7 +185,7 @@ class RecordsMixin:
             owned.remove(address)
             if not owned:
                 del owner.channel_addresses[channel_type]
-            await conn.execute(self._q["save_identity"], previous, owner.model_dump_json())
+            await conn.execute(self._q["save_identity"], previous, json_text(owner))
 
     # --- tasks and observations --------------------------------------------------------
 
@@ -200,7 +197,7 @@ class RecordsMixin:
                 task.id,
                 task.room_id,
                 task.status.value,
-                task.model_dump_json(),
+                json_text(task),
             )
         except IntegrityConflict:
             raise ValueError(f"task {task.id!r} already exists") from None
@@ -227,7 +224,7 @@ class RecordsMixin:
                 raise TaskNotFoundError(f"task {task.id!r} not found")
             stored = replace(task, room_id=room_id)
             await conn.execute(
-                self._q["update_task"], task.id, task.status.value, stored.model_dump_json()
+                self._q["update_task"], task.id, task.status.value, json_text(stored)
             )
         return stored
 
@@ -237,7 +234,7 @@ class RecordsMixin:
             self._q["add_observation"],
             observation.id,
             observation.room_id,
-            observation.model_dump_json(),
+            json_text(observation),
         )
         if added is None:
             raise RoomNotFoundError(f"room {observation.room_id!r} not found")

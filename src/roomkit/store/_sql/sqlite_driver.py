@@ -32,6 +32,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from roomkit.errors import UnstorableValueError
 from roomkit.models._util import utcnow
 from roomkit.store._sql.batch import settle
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
@@ -87,6 +88,8 @@ class _Runner(SQLConnection):
             if "UNIQUE" not in str(exc):
                 raise
             raise IntegrityConflict(str(exc)) from exc
+        except UnicodeEncodeError as exc:  # a lone surrogate in an id or key
+            raise UnstorableValueError(f"SQLite cannot hold this text: {exc}") from exc
         return [(cursor.rowcount,)] if counts else rows
 
     async def rows(self, sql: str, args: tuple[Any, ...]) -> list[Row]:

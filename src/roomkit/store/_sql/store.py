@@ -25,6 +25,7 @@ from roomkit.models.room import Room
 from roomkit.store._room_data import check_page
 from roomkit.store._sql.decoded import Decoded
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLDriver
+from roomkit.store._sql.encoded import json_text
 from roomkit.store._sql.event_writes import EventWritesMixin, NextIndexes
 from roomkit.store._sql.records import RecordsMixin
 from roomkit.store._sql.statements import ROOM_COLUMNS
@@ -105,7 +106,7 @@ class SQLStore(EventWritesMixin, RecordsMixin, ConversationStore):
                 room.status.value,
                 self._ts(room.created_at),
                 self._ts(room.updated_at),
-                room.model_dump_json(exclude=_ROOM_COUNTERS),
+                json_text(room, exclude=_ROOM_COUNTERS),
             )
         except IntegrityConflict:
             raise ValueError(f"room {room.id!r} already exists") from None
@@ -126,7 +127,7 @@ class SQLStore(EventWritesMixin, RecordsMixin, ConversationStore):
             room.status.value,
             self._ts(room.created_at),
             self._ts(room.updated_at),
-            room.model_dump_json(exclude=_ROOM_COUNTERS),
+            json_text(room, exclude=_ROOM_COUNTERS),
         )
         if row is None:
             raise RoomNotFoundError(f"room {room.id!r} not found")
