@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel
 from pydantic_core import PydanticSerializationError
 
@@ -12,15 +10,16 @@ from roomkit.errors import UnstorableValueError
 __all__ = ["json_text"]
 
 
-def json_text(model: BaseModel, **options: Any) -> str:
-    """Return ``model`` as JSON text (``options`` go to ``model_dump_json``).
+def json_text(model: BaseModel, exclude: set[str] | None = None) -> str:
+    """Return ``model`` as JSON text, as ``model.model_dump_json(exclude=exclude)`` would.
 
-    A lone surrogate (``"\\ud800"``, which ``json.loads`` accepts) is not Unicode text
-    and has no UTF-8 form: such a model is refused with :class:`UnstorableValueError`
-    before anything is written.
+    The serializer is called directly: the store writes a model on every event, and
+    ``model_dump_json`` only passes its defaults on. A lone surrogate (``"\\ud800"``,
+    which ``json.loads`` accepts) is not Unicode text and has no UTF-8 form: such a model
+    is refused with :class:`UnstorableValueError` before anything is written.
     """
     try:
-        return model.model_dump_json(**options)
+        return model.__pydantic_serializer__.to_json(model, exclude=exclude).decode()
     except PydanticSerializationError as exc:
         ident = getattr(model, "id", None)
         label = type(model).__name__ + (f" {ident!r}" if ident else "")
