@@ -118,12 +118,7 @@ def _report(store_kind: str, count: int, elapsed: float, probe: _Probe) -> None:
 def main() -> None:
     """Measure each store and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--store",
-        action="append",
-        choices=sorted(inbound.TARGETS),
-        help="store to measure (repeat for several; default: memory and sqlite)",
-    )
+    inbound.add_stores_option(parser)
     parser.add_argument("--messages", type=int, default=inbound.MESSAGES)
     parser.add_argument("--per-room", type=int, default=10, help="events per room beforehand")
     parser.add_argument("--concurrency", type=int, default=32, help="messages in flight")

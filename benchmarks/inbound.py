@@ -315,6 +315,16 @@ async def _page_read(total: int) -> float:
     return statistics.median(samples) * 1e6
 
 
+def add_stores_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--store``, repeatable, for the scripts that measure several stores in turn."""
+    parser.add_argument(
+        "--store",
+        action="append",
+        choices=sorted(TARGETS),
+        help="store to measure (repeat for several; default: memory and sqlite)",
+    )
+
+
 async def main() -> None:
     """Run every measurement and print the figures."""
     global PAUSE_GC, GC_THRESHOLD, STORE, DSN, CONCURRENCY, WORKERS, LOCKS, WARM

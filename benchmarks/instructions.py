@@ -79,12 +79,7 @@ def _count(store_kind: str, per_room: int, count: int) -> int:
 def main() -> None:
     """Count each store's instructions per message and print them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--store",
-        action="append",
-        choices=sorted(inbound.TARGETS),
-        help="store to measure (repeat for several; default: memory and sqlite)",
-    )
+    inbound.add_stores_option(parser)
     parser.add_argument("--messages", type=int, nargs=2, default=(100, 600), metavar=("A", "B"))
     parser.add_argument("--per-room", type=int, default=10, help="events per room beforehand")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
