@@ -4,8 +4,9 @@ JSON webhooks can carry a NUL character (``"\\u0000"``) and a lone surrogate
 (``"\\ud800"``, which ``json.loads`` accepts although it is not Unicode text). The
 in-memory store keeps both. PostgreSQL cannot hold NUL in text or JSONB, and neither SQL
 store can encode a lone surrogate (it has no UTF-8 form): they refuse such a write with
-:class:`UnstorableValueError`, write nothing, and go on working. A lookup by such text
-is refused the same way (the in-memory store finds nothing).
+:class:`UnstorableValueError`, write nothing, and go on working. A lookup by an id or
+key made of such text is refused the same way (the in-memory store finds nothing); a
+metadata filter holding it finds no room in any store.
 """
 
 from __future__ import annotations
@@ -109,3 +110,17 @@ async def test_a_lookup_by_text_the_database_cannot_hold_is_refused(
         await store.check_idempotency(room.id, key)
     with pytest.raises(UnstorableValueError, match="cannot hold"):
         await store.find_room_id_by_channel(key)
+
+
+@pytest.mark.parametrize("text", [NUL, SURROGATE])
+async def test_a_metadata_filter_on_such_text_finds_nothing(
+    store: ConversationStore, text: str
+) -> None:
+    # No stored room can hold the text, so the filter matches none; no store refuses it.
+    await store.create_room(make_room(id="r", metadata={"topic": "plain", "tier": "gold"}))
+
+    assert await store.find_rooms(metadata_filter={"topic": text}) == []
+    assert await store.find_rooms(metadata_filter={"tier": "gold", text: "x"}) == []
+    assert await store.find_rooms(metadata_filter={"tier": "gold", "t": {"k": [text]}}) == []
+    found = await store.find_rooms(metadata_filter={"tier": "gold", "topic": "plain"})
+    assert [room.id for room in found] == ["r"]

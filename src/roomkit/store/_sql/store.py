@@ -309,23 +309,33 @@ def _metadata_matches(metadata: dict[str, Any], wanted: dict[str, Any]) -> bool:
 def _json_or_none(wanted: dict[str, Any]) -> str | None:
     """The part of the metadata filter a backend may narrow by, as JSON (None if none).
 
-    Values holding a number or a boolean are left to the final check in Python: JSON
-    tells ``true`` from ``1`` (and ``false`` from ``0``) where ``==`` does not, and a
-    narrowing condition must never drop a room that check would keep.
+    Only keys whose values are strings, ``None``, or lists and dicts of them are
+    kept; the final check in Python decides the rest. JSON tells ``true`` from ``1``
+    (and ``false`` from ``0``) where ``==`` does not, and text the database cannot hold
+    (NUL, lone surrogates) matches no stored room anyway: a narrowing condition must
+    never drop a room that check would keep, nor fail where it would find nothing.
     """
-    plain = {key: value for key, value in wanted.items() if not _has_number(value)}
-    if not plain:
-        return None
-    try:
-        return json.dumps(plain)
-    except (TypeError, ValueError):
-        return None
+    plain = {k: v for k, v in wanted.items() if _narrowable(k) and _narrowable(v)}
+    return json.dumps(plain) if plain else None
 
 
-def _has_number(value: Any) -> bool:
-    """Tell whether a JSON-like value is or holds a number or a boolean."""
+def _narrowable(value: Any) -> bool:
+    """Tell whether a filter value may go to the database's JSON comparison."""
     if isinstance(value, dict):
-        return any(_has_number(item) for item in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_number(item) for item in value)
-    return isinstance(value, int | float)
+        return all(_narrowable(key) and _narrowable(item) for key, item in value.items())
+    if isinstance(value, list):
+        return all(_narrowable(item) for item in value)
+    if isinstance(value, str):
+        return _storable(value)
+    return value is None
+
+
+def _storable(text: str) -> bool:
+    """Tell whether every store can hold ``text``: no NUL, no lone surrogate."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
