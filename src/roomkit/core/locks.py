@@ -2,7 +2,9 @@
 
 :class:`InMemoryLockManager` keeps one :class:`asyncio.Lock` per room, so it serialises
 work inside one process only; several processes need a distributed implementation of
-:class:`RoomLockManager`. Locks are not re-entrant. Waiters are served in arrival order.
+:class:`RoomLockManager`. Locks are not re-entrant. The in-memory manager serves its
+waiters in arrival order; :class:`~roomkit.scale.locks.RedisLockManager`'s waiters poll,
+so whichever poll finds the lock free takes it.
 """
 
 from __future__ import annotations

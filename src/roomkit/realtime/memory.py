@@ -12,6 +12,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
+from roomkit.models._clone import clone
 from roomkit.models._util import new_id
 from roomkit.realtime.base import EphemeralCallback, EphemeralEvent, RealtimeBackend
 
@@ -48,6 +49,7 @@ class InMemoryRealtime(RealtimeBackend):
         self.max_queue = max_queue
         self._subscriptions: dict[str, _Subscription] = {}
         self._channels: dict[str, dict[str, _Subscription]] = {}
+        self._closed = False
 
     @property
     def subscription_count(self) -> int:
@@ -55,8 +57,16 @@ class InMemoryRealtime(RealtimeBackend):
         return len(self._subscriptions)
 
     async def publish(self, channel: str, event: EphemeralEvent) -> None:
-        """Queue ``event`` for every subscriber of ``channel``; never waits on callbacks."""
-        for sub in list(self._channels.get(channel, {}).values()):
+        """Queue ``event`` for every subscriber of ``channel``; never waits on callbacks.
+
+        Subscribers get the event as it is now (a copy, as a network backend would
+        deliver it), so the publisher may change or reuse its object afterwards.
+        """
+        subs = self._channels.get(channel)
+        if not subs:
+            return
+        event = clone(event)
+        for sub in list(subs.values()):
             if sub.queue.full():
                 sub.queue.get_nowait()
                 sub.done_one()
@@ -70,7 +80,12 @@ class InMemoryRealtime(RealtimeBackend):
             sub.idle.clear()
 
     async def subscribe(self, channel: str, callback: EphemeralCallback) -> str:
-        """Start delivering ``channel``'s events to ``callback``; return the subscription id."""
+        """Start delivering ``channel``'s events to ``callback``; return the subscription id.
+
+        Raises ``RuntimeError`` once the backend is closed.
+        """
+        if self._closed:
+            raise RuntimeError("this InMemoryRealtime is closed")
         sub = _Subscription(
             id=new_id(),
             channel=channel,
@@ -102,7 +117,8 @@ class InMemoryRealtime(RealtimeBackend):
         return True
 
     async def close(self) -> None:
-        """Cancel every subscription and wait for their tasks to finish."""
+        """Cancel every subscription and wait for their tasks to finish; refuse new ones."""
+        self._closed = True
         subs = list(self._subscriptions.values())
         self._subscriptions.clear()
         self._channels.clear()

@@ -3,9 +3,11 @@
 Acquiring sets ``<prefix><room_id>`` to a token unique to this acquisition, only if the
 key is absent (``SET NX PX ttl``); a waiter retries with a growing, jittered pause until
 it gets the key or its ``timeout`` runs out (:class:`~roomkit.errors.LockTimeoutError`,
-as with the in-memory manager). While the body runs a background task pushes the expiry
-forward every ``ttl / 3`` seconds, so long work keeps the lock, yet a holder that dies
-frees it within ``ttl``. Renewal and release are Lua scripts that act only if the key
+as with the in-memory manager). Waiters are not queued: whichever poll finds the key
+free takes it, so a later waiter may go first (the in-memory manager keeps arrival
+order). While the body runs a background task pushes the expiry forward every
+``ttl / 3`` seconds, so long work keeps the lock, yet a holder that dies frees it
+within ``ttl``. Renewal and release are Lua scripts that act only if the key
 still holds the holder's token: nobody can extend or delete a lock they do not hold.
 
 If renewal finds the lock gone (the process stalled past ``ttl``, say), it logs an error
