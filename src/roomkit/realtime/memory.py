@@ -62,11 +62,12 @@ class InMemoryRealtime(RealtimeBackend):
         Subscribers get the event as it is now (a copy, as a network backend would
         deliver it), so the publisher may change or reuse its object afterwards.
         """
-        subs = self._channels.get(channel)
-        if not subs:
-            return
-        event = clone(event)
-        for sub in list(subs.values()):
+        if self._channels.get(channel):
+            self._deliver(channel, clone(event))
+
+    def _deliver(self, channel: str, event: EphemeralEvent) -> None:
+        """Queue ``event``, an object no caller keeps, for every subscriber of ``channel``."""
+        for sub in list(self._channels.get(channel, {}).values()):
             if sub.queue.full():
                 sub.queue.get_nowait()
                 sub.done_one()

@@ -149,7 +149,7 @@ class RedisRealtime(RealtimeBackend):
         except (ValueError, TypeError, ValidationError):
             logger.warning("ignoring a malformed realtime message on %s", channel)
             return
-        await self._local.publish(channel, event)
+        self._local._deliver(channel, event)  # decoded just now: no copy needed
 
 
 def _text(value: str | bytes) -> str:
