@@ -12,7 +12,7 @@ Every error the library raises on purpose derives from :class:`RoomKitError`::
     │   ├── IdentityNotFoundError
     │   └── TaskNotFoundError
     ├── DuplicateEventError           (the room already holds this idempotency key)
-    ├── UnstorableValueError          (text the store's database cannot hold)
+    ├── UnstorableValueError          (a value the store's database cannot hold)
     ├── RoomClosedError
     ├── ConfigurationError
     │   └── VoiceNotConfiguredError
@@ -102,9 +102,10 @@ class DuplicateEventError(RoomKitError, ValueError):
 class UnstorableValueError(RoomKitError, ValueError):
     """A store refused a value its database cannot hold as given; nothing was written.
 
-    Text with a NUL character (U+0000) in PostgreSQL, or with a lone surrogate (not
-    valid Unicode, so not encodable as UTF-8 or JSON) in either SQL store. JSON
-    webhooks can carry both (``"\\u0000"``, ``"\\ud800"``).
+    Text with a NUL character (U+0000) in PostgreSQL; in either SQL store, text with a
+    lone surrogate (not valid Unicode, so not encodable as UTF-8 or JSON) or an
+    infinite or NaN float (JSON has neither). ``json.loads`` accepts them all
+    (``"\\u0000"``, ``"\\ud800"``, ``NaN``).
     """
 
 

@@ -243,7 +243,7 @@ async def test_text_the_store_cannot_hold_is_422_and_the_next_message_is_stored(
             accepted = await client.post("/webhooks/http-in", content=body, headers=headers)
 
         assert refused.status_code == 422
-        assert refused.json()["error"]["code"] == "unstorable_text"
+        assert refused.json()["error"]["code"] == "unstorable_value"
         assert accepted.status_code == 200
         (room,) = await kit.store.list_rooms()
         messages = [e for e in await kit.get_timeline(room.id) if e.type == "message"]

@@ -63,29 +63,6 @@ async def room(store: ConversationStore) -> Room:
     return await store.create_room(make_room(id="room-1"))
 
 
-KnownDivergence = Callable[
-    [type[ConversationStore] | tuple[type[ConversationStore], ...], str], None
-]
-
-
-@pytest.fixture
-def known_divergence(request: pytest.FixtureRequest, store: ConversationStore) -> KnownDivergence:
-    """``known_divergence(StoreClass, reason)``: the test is expected to fail on that store.
-
-    For a divergence between the backends (found by ``test_store_differential.py``)
-    reported but not fixed yet. Strict: once the store is fixed the test passes, which
-    fails the run until the mark is taken away.
-    """
-
-    def expect_failure(
-        kind: type[ConversationStore] | tuple[type[ConversationStore], ...], reason: str
-    ) -> None:
-        if isinstance(store, kind):
-            request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
-
-    return expect_failure
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
     """Each SQL backend's data location, on which a test may open several stores."""

@@ -17,10 +17,9 @@ Where the contract leaves the stores free, the machine keeps to what they share:
   clock the three share; every other time is one the test passes in and must get back
   to the microsecond.
 
-It also steers clear of text the SQL stores refuse (NUL, lone surrogates; see
-``test_store_unstorable.py``) and of the divergences found so far, each pinned by a
-strict xfail test in ``test_store_rooms.py`` (see :mod:`.store_pools`): infinities and
-large floats in metadata.
+It also steers clear of what the SQL stores refuse and the in-memory store keeps: NUL
+and lone surrogates (``test_store_unstorable.py``), infinities and NaN
+(``test_store_numbers.py``).
 """
 
 from __future__ import annotations

@@ -10,8 +10,6 @@ import pytest
 from roomkit.errors import RoomNotFoundError
 from roomkit.models import ChannelType, Room, RoomStatus
 from roomkit.store import ConversationStore
-from roomkit.store.postgres import PostgresStore
-from roomkit.store.sqlite import SQLiteStore
 from tests.factories import (
     make_binding,
     make_event,
@@ -20,7 +18,6 @@ from tests.factories import (
     make_room,
     make_task,
 )
-from tests.store.conftest import KnownDivergence
 
 
 def _at(day: int) -> datetime:
@@ -316,25 +313,3 @@ async def test_find_rooms_compares_metadata_with_python_equality(
     assert [room.id for room in found] == ["a", "c"]
     assert [room.id for room in gold] == ["a"]
     assert none == []
-
-
-@pytest.mark.parametrize(
-    ("value", "wrong_on", "why"),
-    [
-        (1e100, PostgresStore, "JSONB numbers come back as int when written without a point"),
-        (float("inf"), (SQLiteStore, PostgresStore), "JSON has no infinity: it becomes null"),
-    ],
-)
-async def test_metadata_numbers_come_back_as_they_went_in(
-    store: ConversationStore,
-    known_divergence: KnownDivergence,
-    value: float,
-    wrong_on: type[ConversationStore] | tuple[type[ConversationStore], ...],
-    why: str,
-) -> None:
-    known_divergence(wrong_on, why)
-    await store.create_room(make_room(id="a", metadata={"n": value}))
-
-    stored = await store.get_room("a")
-
-    assert stored is not None and stored.metadata == {"n": value}

@@ -35,8 +35,9 @@ class ConversationStore(ABC):
     * ``update_*`` and ``add_event`` raise the matching
       :class:`~roomkit.errors.NotFoundError` subclass when the target is missing;
       ``get_*`` return ``None`` instead.
-    * Text its database cannot hold (NUL in PostgreSQL, a lone surrogate in SQL) may be
-      refused with :class:`~roomkit.errors.UnstorableValueError`; nothing is written.
+    * A value its database cannot hold (NUL in PostgreSQL; a lone surrogate, infinity or
+      NaN in SQL) may be refused with :class:`~roomkit.errors.UnstorableValueError`;
+      nothing is written.
     """
 
     # --- Rooms -------------------------------------------------------------------

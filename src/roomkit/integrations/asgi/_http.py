@@ -57,7 +57,7 @@ _ERROR_STATUS: tuple[tuple[type[Exception], int, str], ...] = (
     (ProcessTimeoutError, 503, "processing_timeout"),
     (CircuitOpenError, 503, "circuit_open"),
     (ProviderError, 502, "provider_error"),
-    (UnstorableValueError, 422, "unstorable_text"),
+    (UnstorableValueError, 422, "unstorable_value"),
 )
 
 
