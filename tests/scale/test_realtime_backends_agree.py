@@ -17,6 +17,7 @@ from functools import partial
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic_core import PydanticSerializationError
 
 from roomkit.realtime.base import EphemeralEvent, RealtimeBackend
 from roomkit.scale.realtime import RedisRealtime
@@ -133,7 +134,6 @@ def test_realtime_backends_deliver_any_script_alike(raw: list[Step]) -> None:
 
 
 # Divergences: each minimal test marks the backend that breaks the agreed behaviour.
-MEMORY_DIVERGES = "memory"
 REDIS_DIVERGES = "redis"
 
 
@@ -164,7 +164,7 @@ async def test_an_event_is_delivered_as_it_was_when_published(kind: str) -> None
     assert received.data == {}
 
 
-@backends(MEMORY_DIVERGES, "InMemoryRealtime hands over data that Redis turns into JSON")
+@BOTH
 async def test_data_arrives_as_the_wire_carries_it(kind: str) -> None:
     async def publish_a_datetime(backend: RealtimeBackend) -> None:
         event = make_event(1, "r1", "custom", "alice")
@@ -174,6 +174,17 @@ async def test_data_arrives_as_the_wire_carries_it(kind: str) -> None:
     received = await received_alone(kind, publish_a_datetime)
 
     assert received.data == {"at": "2024-03-01T09:00:00Z", "pair": [1, 2]}
+
+
+@BOTH
+async def test_data_with_no_json_form_is_refused_alike(kind: str) -> None:
+    async with realtime_pair(kind) as (backend, _, _):
+        await backend.subscribe_to_room("r1", partial(put, asyncio.Queue()))
+        event = make_event(1, "r1", "custom", "alice")
+        event.data = {"thing": object()}
+
+        with pytest.raises(PydanticSerializationError, match="Unable to serialize"):
+            await backend.publish_to_room("r1", event)
 
 
 @BOTH

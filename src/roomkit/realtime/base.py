@@ -62,7 +62,11 @@ EphemeralCallback = Callable[[EphemeralEvent], Awaitable[None]]
 
 
 class RealtimeBackend(ABC):
-    """Publish/subscribe transport for ephemeral events."""
+    """Publish/subscribe transport for ephemeral events.
+
+    Subscribers receive each event as its JSON form carries it (``to_dict``, then
+    ``from_dict``), never the publisher's object.
+    """
 
     @abstractmethod
     async def publish(self, channel: str, event: EphemeralEvent) -> None:

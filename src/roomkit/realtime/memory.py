@@ -4,6 +4,11 @@ Every subscription owns a bounded queue and a consumer task, so ``publish`` neve
 for a callback and a slow subscriber delays nobody else. When a subscriber's queue is
 full its oldest pending event is dropped (with a warning). A callback that raises is
 logged and the subscription carries on.
+
+Subscribers receive what a network backend would deliver: each published event is
+encoded as JSON and decoded again (:mod:`roomkit.realtime._wire`, the encoding
+:class:`~roomkit.scale.realtime.RedisRealtime` sends), so ``data`` holds JSON types and
+an event whose data has no JSON form is refused by ``publish``, as on Redis.
 """
 
 from __future__ import annotations
@@ -12,8 +17,8 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from roomkit.models._clone import clone
 from roomkit.models._util import new_id
+from roomkit.realtime._wire import decode_event, encode_event
 from roomkit.realtime.base import EphemeralCallback, EphemeralEvent, RealtimeBackend
 
 __all__ = ["InMemoryRealtime"]
@@ -59,11 +64,13 @@ class InMemoryRealtime(RealtimeBackend):
     async def publish(self, channel: str, event: EphemeralEvent) -> None:
         """Queue ``event`` for every subscriber of ``channel``; never waits on callbacks.
 
-        Subscribers get the event as it is now (a copy, as a network backend would
-        deliver it), so the publisher may change or reuse its object afterwards.
+        Subscribers share one event decoded from ``event``'s JSON, as the wire would
+        carry it (a datetime in ``data`` arrives as ISO 8601 text, a tuple as a list), so
+        the publisher may change or reuse its object afterwards. Raises ``ValueError``
+        if ``data`` has no JSON form; with no subscriber nothing is encoded or checked.
         """
         if self._channels.get(channel):
-            self._deliver(channel, clone(event))
+            self._deliver(channel, decode_event(encode_event(event)))
 
     def _deliver(self, channel: str, event: EphemeralEvent) -> None:
         """Queue ``event``, an object no caller keeps, for every subscriber of ``channel``."""

@@ -1,25 +1,26 @@
 """RedisRealtime: ephemeral events (typing, presence, read receipts) over Redis pub/sub.
 
-``publish`` sends the event as JSON (:meth:`EphemeralEvent.to_dict`) on the Redis channel
-``<prefix><channel>``, so every process subscribed to that channel receives it, the
-publisher included. Each process keeps one pub/sub connection: a listener task reads it
-and hands each event to the local subscribers through an :class:`InMemoryRealtime`, so,
-as there, every subscription has its own bounded queue and task, a slow callback delays
-nobody else and a failing one is logged without ending the subscription. A malformed
-message is logged and skipped; a dropped connection is re-established (and the channels
-re-subscribed) by the listener, which keeps going.
+``publish`` sends the event as JSON (:mod:`roomkit.realtime._wire`, the form the
+in-memory backend delivers too) on the Redis channel ``<prefix><channel>``, so every
+process subscribed to that channel receives it, the publisher included. Each process
+keeps one pub/sub connection: a listener task reads it and hands each event to the local
+subscribers through an :class:`InMemoryRealtime`, so, as there, every subscription has
+its own bounded queue and task, a slow callback delays nobody else and a failing one is
+logged without ending the subscription. A malformed message is logged and skipped; a
+dropped connection is re-established (and the channels re-subscribed) by the listener,
+which keeps going.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import ValidationError
 
+from roomkit.realtime._wire import decode_event, encode_event
 from roomkit.realtime.base import EphemeralCallback, EphemeralEvent, RealtimeBackend
 from roomkit.realtime.memory import InMemoryRealtime
 from roomkit.scale._redis import Redis, redis_client
@@ -69,9 +70,12 @@ class RedisRealtime(RealtimeBackend):
         return len(self._channel_of)
 
     async def publish(self, channel: str, event: EphemeralEvent) -> None:
-        """Send ``event`` to the subscribers of ``channel`` in every process."""
+        """Send ``event`` to the subscribers of ``channel`` in every process.
+
+        Raises ``ValueError`` if the event's data has no JSON form.
+        """
         self._check_open()
-        await self._redis.publish(self.prefix + channel, json.dumps(event.to_dict()))
+        await self._redis.publish(self.prefix + channel, encode_event(event))
 
     async def subscribe(self, channel: str, callback: EphemeralCallback) -> str:
         """Call ``callback`` for each event published on ``channel`` by any process."""
@@ -145,7 +149,7 @@ class RedisRealtime(RealtimeBackend):
     async def _dispatch(self, message: dict[str, Any]) -> None:
         channel = _text(message["channel"]).removeprefix(self.prefix)
         try:
-            event = EphemeralEvent.from_dict(json.loads(message["data"]))
+            event = decode_event(message["data"])
         except (ValueError, TypeError, ValidationError):
             logger.warning("ignoring a malformed realtime message on %s", channel)
             return
