@@ -1,4 +1,4 @@
-"""Helpers of the Redis tests: fake time, a controllable sleep, log signals."""
+"""Helpers of the Redis tests: fake time, a controllable sleep, log signals, a bad network."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import Connection, Redis
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,46 @@ async def eventually(check: Callable[[], Awaitable[bool]], attempts: int = 100) 
             return
         await asyncio.sleep(0.02)
     raise AssertionError("the condition never held")
+
+
+@dataclass
+class Gate:
+    """Commands that gated connections delay or lose, each once, as a network might."""
+
+    hold: set[str] = field(default_factory=set)
+    """Sent only just before the connection's next command."""
+    lose: set[str] = field(default_factory=set)
+    """Never sent."""
+    lost: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def wait_lost(self) -> None:
+        """Wait (at most 5 s) until a command has been lost."""
+        await asyncio.wait_for(self.lost.wait(), timeout=5)
+
+
+class GatedConnection(Connection):
+    """A Redis connection that obeys a :class:`Gate` (``Redis.from_url(..., gate=...)``)."""
+
+    def __init__(self, *, gate: Gate, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.gate = gate
+        self.held: tuple[Any, ...] = ()
+
+    async def send_command(self, *args: Any, **kwargs: Any) -> None:
+        held, self.held = self.held, ()
+        if held:
+            await super().send_command(*held)
+        name = str(args[0]).upper()
+        if name in self.gate.hold:
+            self.gate.hold.discard(name)
+            self.held = args
+        elif name in self.gate.lose:
+            self.gate.lose.discard(name)
+            self.gate.lost.set()
+        else:
+            await super().send_command(*args, **kwargs)
+
+
+def gated_client(url: str, gate: Gate, **options: Any) -> Redis:
+    """A client on ``url`` whose connections obey ``gate``."""
+    return Redis.from_url(url, connection_class=GatedConnection, gate=gate, **options)

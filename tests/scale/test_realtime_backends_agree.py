@@ -3,9 +3,9 @@
 One script (subscribe, publish, unsubscribe, close) is played against a small reference
 model, :class:`InMemoryRealtime`, and :class:`RedisRealtime` (in one process, and with
 the publisher as a second process); every subscriber must receive the same events in the
-same order (see ``realtime_script.py`` for how delivery is waited for). Divergences are
-pinned by minimal tests marked ``xfail(strict=True)`` on the backend that breaks what
-the base class promises. The lock managers' counterpart is ``test_lock_managers_agree.py``.
+same order (see ``realtime_script.py`` for how delivery is waited for). Minimal tests,
+run on both backends, pin what the base class promises where they once diverged. The
+lock managers' counterpart is ``test_lock_managers_agree.py``.
 """
 
 from __future__ import annotations
@@ -133,23 +133,7 @@ def test_realtime_backends_deliver_any_script_alike(raw: list[Step]) -> None:
     assert_agree(asyncio.run(observe_all(named(raw))))
 
 
-# Divergences: each minimal test marks the backend that breaks the agreed behaviour.
-REDIS_DIVERGES = "redis"
-
-
 BOTH = pytest.mark.parametrize("kind", ["memory", "redis"])
-
-
-def backends(wrong: str, reason: str) -> pytest.MarkDecorator:
-    """Parametrise over both backends, with a strict xfail on the ``wrong`` one."""
-    mark = pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
-    return pytest.mark.parametrize(
-        "kind",
-        [
-            pytest.param(kind, marks=[mark] if kind == wrong else [])
-            for kind in ("memory", "redis")
-        ],
-    )
 
 
 @BOTH
@@ -214,7 +198,7 @@ def publish_and_wait(url: str, prefix: str, event: EphemeralEvent) -> None:
     thread.join()
 
 
-@backends(REDIS_DIVERGES, "RedisRealtime gives a new subscriber events still in flight")
+@BOTH
 async def test_a_new_subscriber_gets_only_what_is_published_after(kind: str) -> None:
     async with realtime_pair(kind) as (backend, _, (url, prefix)):
         first: asyncio.Queue[EphemeralEvent] = asyncio.Queue()

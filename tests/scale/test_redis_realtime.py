@@ -6,12 +6,23 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from roomkit import EphemeralEvent, EphemeralEventType, RoomKit
 from roomkit.scale.realtime import RedisRealtime
-from tests.scale.scale_support import LogSignal, RedisSpace, eventually
+from tests.scale.scale_support import (
+    Gate,
+    LogSignal,
+    RedisSpace,
+    eventually,
+    gated_client,
+)
 
 
 @dataclass
@@ -165,6 +176,85 @@ async def _kill_clients_named(space: RedisSpace, name: str) -> None:
             await space.client.client_kill_filter(_id=client["id"])
 
 
+async def test_an_event_published_as_soon_as_the_first_subscribe_returns_arrives(
+    space: RedisSpace,
+) -> None:
+    gate = Gate(hold={"SUBSCRIBE"})  # the SUBSCRIBE is still on its way
+    client = gated_client(space.url, gate)
+    backend = RedisRealtime(client=client, prefix=space.prefix)
+    inbox = Inbox()
+    try:
+        await backend.subscribe("room:room-1", inbox)
+        await backend.publish("room:room-1", typing("right-after"))
+
+        assert [e.user_id for e in await inbox.wait_for(1)] == ["right-after"]
+    finally:
+        await backend.close()
+        await client.aclose()
+
+
+async def test_a_subscribe_waiting_for_redis_is_refused_when_the_backend_closes(
+    space: RedisSpace,
+) -> None:
+    gate = Gate(lose={"PING"})  # Redis never confirms the subscription
+    client = gated_client(space.url, gate)
+    backend = RedisRealtime(client=client, prefix=space.prefix)
+    try:
+        waiting = asyncio.create_task(backend.subscribe("room:room-1", Inbox()))
+        await gate.wait_lost()
+        await backend.close()
+
+        with pytest.raises(RuntimeError, match="closed"):
+            await asyncio.wait_for(waiting, timeout=5)
+        assert backend.subscription_count == 0
+    finally:
+        await backend.close()
+        await client.aclose()
+
+
+async def test_a_subscribe_waiting_when_the_listener_fails_gets_the_error(
+    space: RedisSpace,
+) -> None:
+    name = f"rt-{space.prefix.split(':')[1]}"
+    gate = Gate(lose={"PING", "UNSUBSCRIBE"})  # nothing is sent on the dead connection
+    client = gated_client(f"{space.url}?client_name={name}", gate)
+    backend = RedisRealtime(client=client, prefix=space.prefix)
+    try:
+        waiting = asyncio.create_task(backend.subscribe("room:room-1", Inbox()))
+        await gate.wait_lost()
+        await _kill_clients_named(space, name)
+
+        with pytest.raises(RedisConnectionError):
+            await asyncio.wait_for(waiting, timeout=5)
+        assert backend.subscription_count == 0
+    finally:
+        await backend.close()
+        await client.aclose()
+
+
+async def test_a_subscribe_outlives_a_reconnection_of_the_listener(space: RedisSpace) -> None:
+    name = f"rt-{space.prefix.split(':')[1]}"
+    gate = Gate(lose={"PING"})  # lost with the connection; sent again on the new one
+    client = gated_client(
+        f"{space.url}?client_name={name}", gate, retry=Retry(NoBackoff(), retries=3)
+    )
+    backend = RedisRealtime(client=client, prefix=space.prefix)
+    publisher = RedisRealtime(space.url, prefix=space.prefix)
+    inbox = Inbox()
+    try:
+        waiting = asyncio.create_task(backend.subscribe("room:room-1", inbox))
+        await gate.wait_lost()
+        await _kill_clients_named(space, name)
+        await asyncio.wait_for(waiting, timeout=5)
+        await publisher.publish("room:room-1", typing("after"))
+
+        assert [e.user_id for e in await inbox.wait_for(1)] == ["after"]
+    finally:
+        await backend.close()
+        await publisher.close()
+        await client.aclose()
+
+
 async def test_close_ends_everything_and_is_final(space: RedisSpace) -> None:
     backend = RedisRealtime(space.url, prefix=space.prefix)
     await backend.subscribe("room:room-1", Inbox())
@@ -181,12 +271,24 @@ async def test_close_ends_everything_and_is_final(space: RedisSpace) -> None:
     assert counts == [(f"{space.prefix}room:room-1", 0)]
 
 
-async def test_a_given_client_is_left_open(space: RedisSpace) -> None:
-    backend = RedisRealtime(client=space.client, prefix=space.prefix)
-    await backend.publish("room:room-1", typing())
-    await backend.close()
+@pytest.mark.parametrize(
+    "options",
+    [{"decode_responses": True}, {"protocol": 2}, {"protocol": 2, "decode_responses": True}],
+    ids=["decoded", "resp2", "resp2-decoded"],
+)
+async def test_a_given_client_is_left_open(space: RedisSpace, options: dict[str, Any]) -> None:
+    async with Redis.from_url(space.url, **options) as client:
+        backend = RedisRealtime(client=client, prefix=space.prefix)
+        inbox = Inbox()
+        try:
+            for _ in range(2):  # each subscribe waits for Redis to answer its PING
+                await asyncio.wait_for(backend.subscribe("room:room-1", inbox), timeout=5)
+            await backend.publish("room:room-1", typing())
+            await inbox.wait_for(2)
+        finally:
+            await backend.close()
 
-    assert await space.client.ping() is True
+        assert await client.ping() is True
 
 
 def test_repr_never_shows_the_url() -> None:

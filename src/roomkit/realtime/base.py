@@ -65,7 +65,8 @@ class RealtimeBackend(ABC):
     """Publish/subscribe transport for ephemeral events.
 
     Subscribers receive each event as its JSON form carries it (``to_dict``, then
-    ``from_dict``), never the publisher's object.
+    ``from_dict``), never the publisher's object. A subscription receives the events
+    published after ``subscribe`` returned, and none published before it was called.
     """
 
     @abstractmethod
@@ -74,7 +75,7 @@ class RealtimeBackend(ABC):
 
     @abstractmethod
     async def subscribe(self, channel: str, callback: EphemeralCallback) -> str:
-        """Call ``callback`` for each event published on ``channel``; return a subscription id."""
+        """Call ``callback`` for each event published on ``channel`` from now on; return its id."""
 
     @abstractmethod
     async def unsubscribe(self, subscription_id: str) -> bool:

@@ -9,6 +9,15 @@ its own bounded queue and task, a slow callback delays nobody else and a failing
 logged without ending the subscription. A malformed message is logged and skipped; a
 dropped connection is re-established (and the channels re-subscribed) by the listener,
 which keeps going.
+
+A new subscription gets only what is published after ``subscribe`` returns, and
+everything published after that. Redis answers one connection's commands in order, so
+``subscribe`` sends a PING with a token of its own on the pub/sub connection (after the
+SUBSCRIBE, for a channel's first subscription) and registers the callback only when the
+listener has read the matching PONG: by then Redis has the channel subscribed and every
+message it sent before is already handed out. If the connection is re-established
+meanwhile, the PING is sent again; if the listener fails or the backend closes, the
+waiting ``subscribe`` raises.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from roomkit.models._util import new_id
 from roomkit.realtime._wire import decode_event, encode_event
 from roomkit.realtime.base import EphemeralCallback, EphemeralEvent, RealtimeBackend
 from roomkit.realtime.memory import InMemoryRealtime
@@ -53,6 +63,12 @@ class RedisRealtime(RealtimeBackend):
         self.prefix = prefix
         self._local = InMemoryRealtime(max_queue=max_queue)
         self._pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        self._commands = asyncio.Lock()
+        """Held while a command is sent on the pub/sub connection, so they go in order."""
+        self._connection: Any = None
+        """The pub/sub connection, once made; it tells :meth:`_resend_pings` of reconnects."""
+        self._pings: dict[str, asyncio.Future[None]] = {}
+        """The barriers of the subscribes waiting for their PONG, by token."""
         self._channel_of: dict[str, str] = {}
         self._listeners: dict[str, int] = {}
         self._listener: asyncio.Task[None] | None = None
@@ -78,20 +94,25 @@ class RedisRealtime(RealtimeBackend):
         await self._redis.publish(self.prefix + channel, encode_event(event))
 
     async def subscribe(self, channel: str, callback: EphemeralCallback) -> str:
-        """Call ``callback`` for each event published on ``channel`` by any process."""
-        self._check_open()
+        """Call ``callback`` for each event published on ``channel`` after this returns.
+
+        Raises ``RuntimeError`` if the backend is (or gets) closed before the
+        subscription is in place, and Redis's error if the pub/sub connection fails.
+        """
+        async with self._commands:
+            self._check_open()
+            if channel not in self._listeners:
+                await self._pubsub.subscribe(self.prefix + channel)
+                self._check_open()
+                self._watch_connection()
+            self._listeners[channel] = self._listeners.get(channel, 0) + 1
+        try:
+            await self._barrier()
+        except BaseException:
+            await self._leave(channel)
+            raise
         subscription_id = await self._local.subscribe(channel, callback)
         self._channel_of[subscription_id] = channel
-        count = self._listeners.get(channel, 0)
-        self._listeners[channel] = count + 1
-        if count == 0:
-            try:
-                await self._pubsub.subscribe(self.prefix + channel)
-            except BaseException:
-                await self.unsubscribe(subscription_id)
-                raise
-        if self._listener is None:
-            self._listener = asyncio.create_task(self._listen(), name="roomkit-redis-realtime")
         return subscription_id
 
     async def unsubscribe(self, subscription_id: str) -> bool:
@@ -100,12 +121,7 @@ class RedisRealtime(RealtimeBackend):
         if channel is None:
             return False
         await self._local.unsubscribe(subscription_id)
-        remaining = self._listeners[channel] - 1
-        if remaining:
-            self._listeners[channel] = remaining
-        else:
-            del self._listeners[channel]
-            await self._pubsub.unsubscribe(self.prefix + channel)
+        await self._leave(channel)
         return True
 
     async def close(self) -> None:
@@ -117,9 +133,12 @@ class RedisRealtime(RealtimeBackend):
             self._listener.cancel()
             await asyncio.gather(self._listener, return_exceptions=True)
             self._listener = None
+        self._fail_pings(RuntimeError("this RedisRealtime is closed"))
         await self._local.close()
         self._channel_of.clear()
         self._listeners.clear()
+        if self._connection is not None:
+            self._connection.deregister_connect_callback(self._resend_pings)
         await self._pubsub.aclose()  # type: ignore[no-untyped-call]  # untyped in redis-py
         if self._owns_client:
             await self._redis.aclose()
@@ -128,23 +147,88 @@ class RedisRealtime(RealtimeBackend):
         if self._closed:
             raise RuntimeError("this RedisRealtime is closed")
 
+    def _watch_connection(self) -> None:
+        """Start the listener, and hear of reconnects, once the pub/sub connection exists."""
+        if self._connection is None:
+            self._connection = self._pubsub.connection
+            self._connection.register_connect_callback(self._resend_pings)
+        if self._listener is None:
+            self._listener = asyncio.create_task(self._listen(), name="roomkit-redis-realtime")
+
+    async def _barrier(self) -> None:
+        """Return once the listener has read all that Redis sent before this call."""
+        token = new_id()
+        reached: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pings[token] = reached
+        try:
+            async with self._commands:
+                self._check_open()
+                await self._pubsub.ping(token)
+            await reached
+            self._check_open()
+        finally:
+            self._pings.pop(token, None)
+            if reached.done() and not reached.cancelled():
+                reached.exception()  # retrieved, whether raised here or not
+
+    async def _leave(self, channel: str) -> None:
+        """Drop one subscriber of ``channel``; after the last, unsubscribe in Redis."""
+        async with self._commands:
+            if self._closed:
+                return
+            remaining = self._listeners[channel] - 1
+            if remaining:
+                self._listeners[channel] = remaining
+            else:
+                del self._listeners[channel]
+                await self._pubsub.unsubscribe(self.prefix + channel)
+
+    async def _resend_pings(self, connection: Any) -> None:
+        """On reconnect (channels already re-subscribed), send the pending PINGs again."""
+        for token in list(self._pings):
+            await connection.send_command("PING", token)
+
+    def _fail_pings(self, error: BaseException) -> None:
+        pings, self._pings = self._pings, {}
+        for reached in pings.values():
+            if not reached.done():
+                reached.set_exception(error)
+
     async def _listen(self) -> None:
         """Read the pub/sub connection forever, handing events to local subscribers."""
         while True:
             try:
-                message = await self._pubsub.get_message(
-                    ignore_subscribe_messages=True, timeout=None
-                )
-            except Exception:
+                response = await self._pubsub.parse_response(block=True)
+            except Exception as error:
                 logger.warning(
                     "redis realtime listener failed; retrying in %ss",
                     self._retry_delay,
                     exc_info=True,
                 )
+                self._fail_pings(error)
                 await self._sleep(self._retry_delay)
                 continue
-            if message is not None and message.get("type") == "message":
-                await self._dispatch(message)
+            await self._handle(response)
+
+    async def _handle(self, response: Any) -> None:
+        """Act on one reply read from the pub/sub connection."""
+        if isinstance(response, str | bytes):  # RESP3: a PING's bare token (redis-py misreads str)
+            self._reached(_text(response))
+            return
+        handle = self._pubsub.handle_message  # untyped in redis-py; skips subscribe replies
+        message = await handle(response)  # type: ignore[no-untyped-call]
+        if message is None:
+            return
+        if message["type"] == "message":
+            await self._dispatch(message)
+        elif message["type"] == "pong":  # RESP2 answers ["pong", token]
+            self._reached(_text(message["data"]))
+
+    def _reached(self, token: str) -> None:
+        """Release the subscribe whose PING carried ``token`` (if it still waits)."""
+        reached = self._pings.pop(token, None)
+        if reached is not None and not reached.done():
+            reached.set_result(None)
 
     async def _dispatch(self, message: dict[str, Any]) -> None:
         channel = _text(message["channel"]).removeprefix(self.prefix)
@@ -157,5 +241,5 @@ class RedisRealtime(RealtimeBackend):
 
 
 def _text(value: str | bytes) -> str:
-    """Decode a channel name that the client returned as bytes."""
+    """Decode a channel name or token that the client returned as bytes."""
     return value.decode() if isinstance(value, bytes) else value
