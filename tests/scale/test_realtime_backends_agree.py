@@ -161,9 +161,11 @@ async def test_data_arrives_as_the_wire_carries_it(kind: str) -> None:
 
 
 @BOTH
-async def test_data_with_no_json_form_is_refused_alike(kind: str) -> None:
+@pytest.mark.parametrize("subscribed", [True, False])
+async def test_data_with_no_json_form_is_refused_alike(kind: str, subscribed: bool) -> None:
     async with realtime_pair(kind) as (backend, _, _):
-        await backend.subscribe_to_room("r1", partial(put, asyncio.Queue()))
+        if subscribed:
+            await backend.subscribe_to_room("r1", partial(put, asyncio.Queue()))
         event = make_event(1, "r1", "custom", "alice")
         event.data = {"thing": object()}
 

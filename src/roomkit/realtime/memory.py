@@ -67,10 +67,11 @@ class InMemoryRealtime(RealtimeBackend):
         Subscribers share one event decoded from ``event``'s JSON, as the wire would
         carry it (a datetime in ``data`` arrives as ISO 8601 text, a tuple as a list), so
         the publisher may change or reuse its object afterwards. Raises ``ValueError``
-        if ``data`` has no JSON form; with no subscriber nothing is encoded or checked.
+        if ``data`` has no JSON form, whether or not the channel has subscribers.
         """
+        text = encode_event(event)
         if self._channels.get(channel):
-            self._deliver(channel, decode_event(encode_event(event)))
+            self._deliver(channel, decode_event(text))
 
     def _deliver(self, channel: str, event: EphemeralEvent) -> None:
         """Queue ``event``, an object no caller keeps, for every subscriber of ``channel``."""
