@@ -306,7 +306,8 @@ async def test_close_cancels_every_subscription() -> None:
     await backend.close()
     assert cancelled == [True]
     assert backend.subscription_count == 0
-    await backend.publish("b", typing())
+    with pytest.raises(RuntimeError, match="closed"):  # as RedisRealtime does
+        await backend.publish("b", typing())
     await backend.drain()
     assert recorder.events == []
 

@@ -185,6 +185,16 @@ async def test_a_closed_backend_refuses_new_subscriptions(kind: str) -> None:
             raise AssertionError("a closed backend took a new subscription")
 
 
+@BOTH
+async def test_a_closed_backend_refuses_to_publish(kind: str) -> None:
+    async with realtime_pair(kind) as (backend, _, _):
+        await backend.subscribe_to_room("r1", partial(put, asyncio.Queue()))
+        await backend.close()
+
+        with pytest.raises(RuntimeError, match="closed"):
+            await backend.publish_to_room("r1", make_event(1, "r1", "typing", "alice"))
+
+
 def publish_and_wait(url: str, prefix: str, event: EphemeralEvent) -> None:
     """Another process publishes ``event`` on room r1; this loop is blocked until it is done."""
 

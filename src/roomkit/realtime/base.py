@@ -67,6 +67,7 @@ class RealtimeBackend(ABC):
     Subscribers receive each event as its JSON form carries it (``to_dict``, then
     ``from_dict``), never the publisher's object. A subscription receives the events
     published after ``subscribe`` returned, and none published before it was called.
+    Once closed, a backend refuses ``publish`` and ``subscribe`` with ``RuntimeError``.
     """
 
     @abstractmethod

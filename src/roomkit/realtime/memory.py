@@ -67,8 +67,11 @@ class InMemoryRealtime(RealtimeBackend):
         Subscribers share one event decoded from ``event``'s JSON, as the wire would
         carry it (a datetime in ``data`` arrives as ISO 8601 text, a tuple as a list), so
         the publisher may change or reuse its object afterwards. Raises ``ValueError``
-        if ``data`` has no JSON form, whether or not the channel has subscribers.
+        if ``data`` has no JSON form, whether or not the channel has subscribers, and
+        ``RuntimeError`` once the backend is closed.
         """
+        if self._closed:
+            raise RuntimeError("this InMemoryRealtime is closed")
         text = encode_event(event)
         if self._channels.get(channel):
             self._deliver(channel, decode_event(text))
