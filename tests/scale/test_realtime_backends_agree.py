@@ -35,6 +35,9 @@ from tests.scale.realtime_script import (
 )
 from tests.services import require_redis
 
+# A lost reply from Redis would leave a subscribe waiting: fail fast instead.
+pytestmark = pytest.mark.timeout(60)
+
 SCENARIOS: dict[str, list[Step]] = {
     "every kind reaches a subscriber, in order": [
         ("sub", "a", "r1", "plain"),

@@ -24,6 +24,9 @@ from tests.scale.scale_support import (
     gated_client,
 )
 
+# A lost reply from Redis would leave a subscribe waiting: fail fast instead.
+pytestmark = pytest.mark.timeout(60)
+
 
 @dataclass
 class Inbox:
