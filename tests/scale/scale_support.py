@@ -95,6 +95,8 @@ class Gate:
     lose: set[str] = field(default_factory=set)
     """Never sent."""
     lost: asyncio.Event = field(default_factory=asyncio.Event)
+    sent: list[tuple[Any, ...]] = field(default_factory=list)
+    """Every command given to a gated connection (sent, held or lost), in order."""
 
     async def wait_lost(self) -> None:
         """Wait (at most 5 s) until a command has been lost."""
@@ -110,6 +112,7 @@ class GatedConnection(Connection):
         self.held: tuple[Any, ...] = ()
 
     async def send_command(self, *args: Any, **kwargs: Any) -> None:
+        self.gate.sent.append(args)
         held, self.held = self.held, ()
         if held:
             await super().send_command(*held)

@@ -46,6 +46,11 @@ class RedisRealtime(RealtimeBackend):
     Give ``url`` (the backend creates and closes its client) or an existing ``client``.
     ``max_queue`` bounds each local subscriber's queue (oldest events dropped first);
     ``retry_delay`` is the pause before the listener reconnects after an error.
+    ``health_check_interval`` (seconds, ``None`` for never): after that long without a
+    reply on the pub/sub connection, the listener sends a PING, and if that goes
+    unanswered for as long again it drops the connection and makes a new one (with
+    its channels re-subscribed). A connection that died without being closed, as
+    behind a load balancer that forgets idle connections, would otherwise stay silent.
     """
 
     def __init__(
@@ -56,9 +61,15 @@ class RedisRealtime(RealtimeBackend):
         prefix: str = "roomkit:realtime:",
         max_queue: int = 1000,
         retry_delay: float = 1.0,
+        health_check_interval: float | None = 30.0,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         """Prepare the backend; Redis is contacted on the first subscribe or publish."""
+        if health_check_interval is not None and not health_check_interval > 0:
+            raise ValueError(
+                f"health_check_interval must be positive or None, not {health_check_interval}"
+            )
+        self._health_interval = health_check_interval
         self._redis, self._owns_client = redis_client(url, client)
         self.prefix = prefix
         self._local = InMemoryRealtime(max_queue=max_queue)
@@ -196,9 +207,13 @@ class RedisRealtime(RealtimeBackend):
 
     async def _listen(self) -> None:
         """Read the pub/sub connection forever, handing events to local subscribers."""
+        probing = False
         while True:
             try:
-                response = await self._pubsub.parse_response(block=True)
+                response = await self._read()
+                if response is _SILENCE:
+                    probing = await self._probe(probing)
+                    continue
             except Exception as error:
                 logger.warning(
                     "redis realtime listener failed; retrying in %ss",
@@ -206,9 +221,35 @@ class RedisRealtime(RealtimeBackend):
                     exc_info=True,
                 )
                 self._fail_pings(error)
+                probing = False
                 await self._sleep(self._retry_delay)
                 continue
+            probing = False
             await self._handle(response)
+
+    async def _read(self) -> Any:
+        """The next reply, or ``_SILENCE`` after a health-check interval without one."""
+        if self._health_interval is None:
+            return await self._pubsub.parse_response(block=True)
+        response = await self._pubsub.parse_response(block=False, timeout=self._health_interval)
+        return _SILENCE if response is None else response
+
+    async def _probe(self, probing: bool) -> bool:
+        """PING after a silent interval; drop the connection after a silent PING.
+
+        Return whether a PING now waits for its answer. A connection that died without
+        being closed never fails a read; the next read re-establishes a dropped one.
+        """
+        if probing:
+            logger.warning(
+                "redis realtime connection did not answer a PING in %ss; reconnecting",
+                self._health_interval,
+            )
+            await self._connection.disconnect()
+            return False
+        async with self._commands:
+            await self._pubsub.ping(_HEALTH_TOKEN)
+        return True
 
     async def _handle(self, response: Any) -> None:
         """Act on one reply read from the pub/sub connection."""
@@ -238,6 +279,12 @@ class RedisRealtime(RealtimeBackend):
             logger.warning("ignoring a malformed realtime message on %s", channel)
             return
         self._local._deliver(channel, event)  # decoded just now: no copy needed
+
+
+_SILENCE = object()
+"""What :meth:`RedisRealtime._read` returns when an interval passed without a reply."""
+_HEALTH_TOKEN = "roomkit-health-check"
+"""The token of the listener's own PINGs (their answers release no subscribe)."""
 
 
 def _text(value: str | bytes) -> str:

@@ -1,0 +1,119 @@
+"""RedisRealtime's listener notices a pub/sub connection that no longer answers.
+
+A connection that died without being closed (a load balancer forgetting an idle one,
+say) never fails a read: after ``health_check_interval`` of silence the listener sends
+a PING, and if that goes unanswered for as long again it makes a new connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import pytest
+
+from roomkit import EphemeralCallback, EphemeralEvent, EphemeralEventType
+from roomkit.scale.realtime import RedisRealtime
+from tests.scale.scale_support import Gate, LogSignal, RedisSpace, eventually, gated_client
+
+pytestmark = pytest.mark.timeout(60)
+
+INTERVAL = 0.2
+"""Seconds; long enough for a PING's answer on a busy machine."""
+HEALTH = "roomkit-health-check"
+
+
+def _typing(user_id: str) -> EphemeralEvent:
+    return EphemeralEvent(room_id="room-1", type=EphemeralEventType.TYPING_START, user_id=user_id)
+
+
+def _health_pings(gate: Gate) -> int:
+    return sum(1 for args in gate.sent if args[:2] == ("PING", HEALTH))
+
+
+@asynccontextmanager
+async def _watched(
+    space: RedisSpace, gate: Gate, interval: float | None
+) -> AsyncIterator[tuple[RedisRealtime, asyncio.Queue[EphemeralEvent], LogSignal]]:
+    """A backend on a gated client, subscribed to room-1, and its 'reconnecting' log."""
+    client = gated_client(space.url, gate)
+    backend = RedisRealtime(client=client, prefix=space.prefix, health_check_interval=interval)
+    received: asyncio.Queue[EphemeralEvent] = asyncio.Queue()
+    dropped = LogSignal("did not answer a PING")
+    log = logging.getLogger("roomkit.scale.realtime")
+    log.addHandler(dropped)
+    try:
+        await backend.subscribe_to_room("room-1", _put_into(received))
+        yield backend, received, dropped
+    finally:
+        log.removeHandler(dropped)
+        await backend.close()
+        await client.aclose()
+
+
+def _put_into(queue: asyncio.Queue[EphemeralEvent]) -> EphemeralCallback:
+    async def put(event: EphemeralEvent) -> None:
+        queue.put_nowait(event)
+
+    return put
+
+
+async def _reaches(space: RedisSpace, received: asyncio.Queue[EphemeralEvent]) -> None:
+    """Publish from another client until ``received`` gets an event (bounded)."""
+    publisher = RedisRealtime(space.url, prefix=space.prefix)
+    try:
+
+        async def delivered() -> bool:
+            await publisher.publish_to_room("room-1", _typing("later"))
+            return not received.empty()
+
+        await eventually(delivered)
+    finally:
+        await publisher.close()
+
+
+async def test_an_idle_connection_that_answers_is_kept(space: RedisSpace) -> None:
+    gate = Gate()
+    async with _watched(space, gate, INTERVAL) as (_, received, dropped):
+
+        async def three_pings() -> bool:
+            return _health_pings(gate) >= 3
+
+        await eventually(three_pings)
+        await _reaches(space, received)
+
+        assert not dropped.seen.is_set()
+        assert [args[0] for args in gate.sent].count("SUBSCRIBE") == 1
+
+
+async def test_a_connection_that_stops_answering_is_replaced(space: RedisSpace) -> None:
+    gate = Gate()
+    async with _watched(space, gate, INTERVAL) as (_, received, dropped):
+
+        async def one_ping() -> bool:
+            return _health_pings(gate) >= 1
+
+        await eventually(one_ping)
+        gate.lose.add("PING")  # the next PING goes unanswered, as on a dead connection
+        await dropped.wait()
+        await _reaches(space, received)
+
+        assert [args[0] for args in gate.sent].count("SUBSCRIBE") == 2  # re-subscribed
+
+
+async def test_without_health_checks_the_listener_waits_as_long_as_it_takes(
+    space: RedisSpace,
+) -> None:
+    gate = Gate()
+    async with _watched(space, gate, None) as (_, received, _):
+        await _reaches(space, received)
+
+    assert _health_pings(gate) == 0
+
+
+@pytest.mark.parametrize("interval", [0, -1.0])
+def test_the_interval_must_be_positive(interval: float) -> None:
+    with pytest.raises(ValueError, match="health_check_interval must be positive"):
+        RedisRealtime("redis://127.0.0.1:6379", health_check_interval=interval)
