@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 import pytest
 
 from roomkit import EphemeralCallback, EphemeralEvent, EphemeralEventType
+from roomkit.scale.locks import RedisLockManager
 from roomkit.scale.realtime import RedisRealtime
 from tests.scale.scale_support import Gate, LogSignal, RedisSpace, eventually, gated_client
 
@@ -117,3 +118,27 @@ async def test_without_health_checks_the_listener_waits_as_long_as_it_takes(
 def test_the_interval_must_be_positive(interval: float) -> None:
     with pytest.raises(ValueError, match="health_check_interval must be positive"):
         RedisRealtime("redis://127.0.0.1:6379", health_check_interval=interval)
+
+
+async def test_redis_py_connection_options_in_the_url_are_kept(space: RedisSpace) -> None:
+    # The options operations.md suggests for connections a network may drop silently.
+    url = f"{space.url}?health_check_interval=30&socket_timeout=5&socket_keepalive=true"
+    locks = RedisLockManager(url, prefix=f"{space.prefix}lock:")
+    backend = RedisRealtime(url, prefix=space.prefix)
+    received: asyncio.Queue[EphemeralEvent] = asyncio.Queue()
+    try:
+        async with locks.locked("room-1", timeout=5):
+            await backend.subscribe_to_room("room-1", _put_into(received))
+            await backend.publish_to_room("room-1", _typing("alice"))
+            event = await asyncio.wait_for(received.get(), timeout=5)
+        options = [
+            client.connection_pool.connection_kwargs for client in (locks._redis, backend._redis)
+        ]
+    finally:
+        await backend.close()
+        await locks.close()
+
+    assert event.user_id == "alice"
+    for given in options:
+        assert (given["health_check_interval"], given["socket_timeout"]) == (30, 5.0)
+        assert given["socket_keepalive"] is True
