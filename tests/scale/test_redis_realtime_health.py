@@ -11,6 +11,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 
@@ -36,10 +37,10 @@ def _health_pings(gate: Gate) -> int:
 
 @asynccontextmanager
 async def _watched(
-    space: RedisSpace, gate: Gate, interval: float | None
+    space: RedisSpace, gate: Gate, interval: float | None, **options: Any
 ) -> AsyncIterator[tuple[RedisRealtime, asyncio.Queue[EphemeralEvent], LogSignal]]:
     """A backend on a gated client, subscribed to room-1, and its 'reconnecting' log."""
-    client = gated_client(space.url, gate)
+    client = gated_client(space.url, gate, **options)
     backend = RedisRealtime(client=client, prefix=space.prefix, health_check_interval=interval)
     received: asyncio.Queue[EphemeralEvent] = asyncio.Queue()
     dropped = LogSignal("did not answer a PING")
@@ -75,9 +76,10 @@ async def _reaches(space: RedisSpace, received: asyncio.Queue[EphemeralEvent]) -
         await publisher.close()
 
 
-async def test_an_idle_connection_that_answers_is_kept(space: RedisSpace) -> None:
+@pytest.mark.parametrize("protocol", [3, 2])  # a PING's answer differs between them
+async def test_an_idle_connection_that_answers_is_kept(space: RedisSpace, protocol: int) -> None:
     gate = Gate()
-    async with _watched(space, gate, INTERVAL) as (_, received, dropped):
+    async with _watched(space, gate, INTERVAL, protocol=protocol) as (_, received, dropped):
 
         async def three_pings() -> bool:
             return _health_pings(gate) >= 3
