@@ -10,6 +10,8 @@ import pytest
 from roomkit.models import ChannelBinding, Participant, Room
 from roomkit.store._sql.decoded import Decoded
 from roomkit.store._sql.store import SQLStore
+from roomkit.store.postgres import PostgresStore
+from roomkit.store.sqlite import SQLiteStore
 from tests.factories import make_binding, make_participant, make_room
 from tests.store.backends import Backend
 
@@ -114,3 +116,27 @@ async def test_changes_made_by_another_store_are_seen(backend: Backend) -> None:
     finally:
         await reader.close()
         await writer.close()
+
+
+@pytest.mark.parametrize(("size", "decodes"), [(0, 6), (2, 4), (3, 3)])
+async def test_a_store_remembers_as_many_texts_as_it_is_told(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch, size: int, decodes: int
+) -> None:
+    # Three rooms read twice in turn: each second read decodes again unless remembered.
+    store = backend.open_store(decoded_cache_size=size)
+    try:
+        for n in range(3):
+            await store.create_room(make_room(id=f"r{n}"))
+        counting = _Counting(monkeypatch, Room)
+        for room_id in ["r0", "r1", "r2", "r2", "r1", "r0"]:
+            assert await store.get_room(room_id) is not None
+    finally:
+        await store.close()
+
+    assert counting.calls["Room"] == decodes
+
+
+def test_a_negative_decoded_cache_size_is_refused() -> None:
+    for make in (SQLiteStore, PostgresStore):
+        with pytest.raises(ValueError, match="decoded_cache_size must be >= 0"):
+            make("unused", decoded_cache_size=-1)

@@ -49,6 +49,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 from roomkit.errors import UnstorableValueError
 from roomkit.models._util import utcnow
 from roomkit.store._sql.batch import MAX_BATCH, StatementBatcher
+from roomkit.store._sql.decoded import DECODED_PER_MODEL
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLConnection, SQLDriver
 from roomkit.store._sql.migrations import migrate
 from roomkit.store._sql.postgres_schema import (
@@ -264,6 +265,9 @@ class PostgresStore(SQLStore):
     works on one batch's results while the server runs the next. Where the server and
     several busy application processes share the same few cores, fewer, larger batches
     do better: ``max_batch=None`` sends all of a moment's calls of a statement as one.
+    ``decoded_cache_size`` is how many stored texts per kind of record (room, binding,
+    participant, identity) the store remembers the decoded model of (0 for none; see
+    the operations guide).
     """
 
     def __init__(
@@ -276,6 +280,7 @@ class PostgresStore(SQLStore):
         max_pool_size: int = 10,
         max_batch: int | None = MAX_BATCH,
         clock: Callable[[], datetime] = utcnow,
+        decoded_cache_size: int = DECODED_PER_MODEL,
     ) -> None:
         """Prepare a store; the pool and schema are set up on first use."""
         if (dsn is None) == (pool is None):
@@ -288,7 +293,13 @@ class PostgresStore(SQLStore):
         prefix = f'"{schema}".'
         driver = _PostgresDriver(dsn, schema, pool, min_pool_size, max_pool_size, max_batch)
         statements = build_statements(postgres_fragments(prefix), POSTGRES_STATEMENTS)
-        super().__init__(driver, statements, prefix=prefix, clock=clock)
+        super().__init__(
+            driver,
+            statements,
+            prefix=prefix,
+            clock=clock,
+            decoded_cache_size=decoded_cache_size,
+        )
 
     @classmethod
     async def connect(
@@ -301,6 +312,7 @@ class PostgresStore(SQLStore):
         max_pool_size: int = 10,
         max_batch: int | None = MAX_BATCH,
         clock: Callable[[], datetime] = utcnow,
+        decoded_cache_size: int = DECODED_PER_MODEL,
     ) -> PostgresStore:
         """Create a store, its pool and its schema now, and return it."""
         store = cls(
@@ -311,6 +323,7 @@ class PostgresStore(SQLStore):
             max_pool_size=max_pool_size,
             max_batch=max_batch,
             clock=clock,
+            decoded_cache_size=decoded_cache_size,
         )
         await store.open()
         return store

@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from roomkit.models._util import utcnow
+from roomkit.store._sql.decoded import DECODED_PER_MODEL
 from roomkit.store._sql.sqlite_driver import SQLiteDriver
 from roomkit.store._sql.sqlite_schema import SQLITE_FRAGMENTS, SQLITE_STATEMENTS
 from roomkit.store._sql.statements import build_statements
@@ -49,6 +50,9 @@ class SQLiteStore(SQLStore):
     ``mmap_size`` is how many bytes of the file SQLite reads through a memory map instead
     of read calls (``PRAGMA mmap_size``; 0 turns it off). It matters when several
     processes share the file: each commit by one makes the others read their pages again.
+    ``decoded_cache_size`` is how many stored texts per kind of record (room, binding,
+    participant, identity) the store remembers the decoded model of (0 for none; see
+    the operations guide).
     """
 
     def __init__(
@@ -58,6 +62,7 @@ class SQLiteStore(SQLStore):
         busy_timeout: float = 5.0,
         mmap_size: int = DEFAULT_MMAP_SIZE,
         clock: Callable[[], datetime] = utcnow,
+        decoded_cache_size: int = DECODED_PER_MODEL,
     ) -> None:
         """Prepare a store on ``path``; the file is opened on first use."""
         if busy_timeout < 0:
@@ -66,7 +71,7 @@ class SQLiteStore(SQLStore):
             raise ValueError("mmap_size must be >= 0")
         self.path = os.fspath(path)
         driver = SQLiteDriver(self.path, busy_timeout, mmap_size)
-        super().__init__(driver, _STATEMENTS, clock=clock)
+        super().__init__(driver, _STATEMENTS, clock=clock, decoded_cache_size=decoded_cache_size)
 
     @classmethod
     async def connect(
@@ -76,9 +81,16 @@ class SQLiteStore(SQLStore):
         busy_timeout: float = 5.0,
         mmap_size: int = DEFAULT_MMAP_SIZE,
         clock: Callable[[], datetime] = utcnow,
+        decoded_cache_size: int = DECODED_PER_MODEL,
     ) -> SQLiteStore:
         """Create a store and open its file now (schema created or migrated)."""
-        store = cls(path, busy_timeout=busy_timeout, mmap_size=mmap_size, clock=clock)
+        store = cls(
+            path,
+            busy_timeout=busy_timeout,
+            mmap_size=mmap_size,
+            clock=clock,
+            decoded_cache_size=decoded_cache_size,
+        )
         await store.open()
         return store
 

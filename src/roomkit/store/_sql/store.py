@@ -23,7 +23,7 @@ from roomkit.models.enums import ChannelType, RoomStatus
 from roomkit.models.event import RoomEvent
 from roomkit.models.room import Room
 from roomkit.store._room_data import check_page
-from roomkit.store._sql.decoded import Decoded
+from roomkit.store._sql.decoded import DECODED_PER_MODEL, Decoded
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLDriver
 from roomkit.store._sql.encoded import json_text
 from roomkit.store._sql.event_writes import EventWritesMixin, NextIndexes
@@ -53,13 +53,16 @@ class SQLStore(EventWritesMixin, RecordsMixin, ConversationStore):
         *,
         prefix: str = "",
         clock: Callable[[], datetime] = utcnow,
+        decoded_cache_size: int = DECODED_PER_MODEL,
     ) -> None:
         """Wrap ``driver``; nothing is opened until the first call (or :meth:`open`)."""
+        if decoded_cache_size < 0:
+            raise ValueError("decoded_cache_size must be >= 0")
         self._db = driver
         self._q = statements
         self._prefix = prefix
         self._clock = clock
-        self._decoded = Decoded()
+        self._decoded = Decoded(decoded_cache_size)
         self._next_indexes = NextIndexes()
 
     async def open(self) -> None:
