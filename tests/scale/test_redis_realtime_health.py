@@ -11,13 +11,15 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import pytest
 
-from roomkit import EphemeralCallback, EphemeralEvent, EphemeralEventType
+from roomkit import EphemeralEvent
 from roomkit.scale.locks import RedisLockManager
 from roomkit.scale.realtime import RedisRealtime
+from tests.scale.realtime_script import make_event, put
 from tests.scale.scale_support import Gate, LogSignal, RedisSpace, eventually, gated_client
 
 pytestmark = pytest.mark.timeout(60)
@@ -25,10 +27,6 @@ pytestmark = pytest.mark.timeout(60)
 INTERVAL = 0.2
 """Seconds; long enough for a PING's answer on a busy machine."""
 HEALTH = "roomkit-health-check"
-
-
-def _typing(user_id: str) -> EphemeralEvent:
-    return EphemeralEvent(room_id="room-1", type=EphemeralEventType.TYPING_START, user_id=user_id)
 
 
 def _health_pings(gate: Gate) -> int:
@@ -47,19 +45,12 @@ async def _watched(
     log = logging.getLogger("roomkit.scale.realtime")
     log.addHandler(dropped)
     try:
-        await backend.subscribe_to_room("room-1", _put_into(received))
+        await backend.subscribe_to_room("room-1", partial(put, received))
         yield backend, received, dropped
     finally:
         log.removeHandler(dropped)
         await backend.close()
         await client.aclose()
-
-
-def _put_into(queue: asyncio.Queue[EphemeralEvent]) -> EphemeralCallback:
-    async def put(event: EphemeralEvent) -> None:
-        queue.put_nowait(event)
-
-    return put
 
 
 async def _reaches(space: RedisSpace, received: asyncio.Queue[EphemeralEvent]) -> None:
@@ -68,7 +59,7 @@ async def _reaches(space: RedisSpace, received: asyncio.Queue[EphemeralEvent]) -
     try:
 
         async def delivered() -> bool:
-            await publisher.publish_to_room("room-1", _typing("later"))
+            await publisher.publish_to_room("room-1", make_event(1, "room-1", "typing", "later"))
             return not received.empty()
 
         await eventually(delivered)
@@ -130,8 +121,8 @@ async def test_redis_py_connection_options_in_the_url_are_kept(space: RedisSpace
     received: asyncio.Queue[EphemeralEvent] = asyncio.Queue()
     try:
         async with locks.locked("room-1", timeout=5):
-            await backend.subscribe_to_room("room-1", _put_into(received))
-            await backend.publish_to_room("room-1", _typing("alice"))
+            await backend.subscribe_to_room("room-1", partial(put, received))
+            await backend.publish_to_room("room-1", make_event(1, "room-1", "typing", "alice"))
             event = await asyncio.wait_for(received.get(), timeout=5)
         options = [
             client.connection_pool.connection_kwargs for client in (locks._redis, backend._redis)
