@@ -131,6 +131,27 @@ async def test_unsubscribed_callbacks_get_nothing_more(
     assert other_room.users == []
 
 
+async def test_a_cancelled_unsubscribe_still_leaves_the_redis_channel(
+    space: RedisSpace, backends: tuple[RedisRealtime, RedisRealtime]
+) -> None:
+    listener, _ = backends
+    channel = f"{space.prefix}room:a"
+    subscription_id = await listener.subscribe("room:a", Inbox())
+    leaving = asyncio.create_task(listener.unsubscribe(subscription_id))
+    await asyncio.sleep(0)  # it now waits for the local subscription's task to stop
+
+    leaving.cancel()
+
+    with pytest.raises(asyncio.CancelledError):
+        await leaving
+    assert listener.subscription_count == 0
+
+    async def left() -> bool:
+        return bool(await space.client.pubsub_numsub(channel) == [(channel, 0)])
+
+    await eventually(left)
+
+
 async def test_a_failing_callback_and_a_malformed_message_stop_nothing(
     space: RedisSpace, backends: tuple[RedisRealtime, RedisRealtime]
 ) -> None:

@@ -131,8 +131,10 @@ class RedisRealtime(RealtimeBackend):
         channel = self._channel_of.pop(subscription_id, None)
         if channel is None:
             return False
-        await self._local.unsubscribe(subscription_id)
-        await self._leave(channel)
+        try:
+            await self._local.unsubscribe(subscription_id)
+        finally:  # even if cancelled while the local task stops: Redis must hear of it
+            await self._leave(channel)
         return True
 
     async def close(self) -> None:
