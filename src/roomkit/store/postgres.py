@@ -88,6 +88,22 @@ def _refuse(exc: Exception) -> None:
         raise UnstorableValueError(f"PostgreSQL cannot hold this text: {exc}") from exc
 
 
+class _Refusals:
+    """Turns a refusal raised inside ``with`` into the store's error (see :func:`_refuse`)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: BaseException | None, traceback: object) -> None:
+        if isinstance(exc, _REFUSALS):
+            _refuse(exc)
+
+
+_REFUSING = _Refusals()
+
+
 class _Runner(SQLConnection):
     """Runs statements on one connection, turning the server's refusals into errors."""
 
@@ -98,52 +114,34 @@ class _Runner(SQLConnection):
 
     async def execute(self, sql: str, *args: Any) -> None:
         """Run a statement whose result is not needed."""
-        try:
+        with _REFUSING:
             await self._conn.execute(sql, *args)
-        except _REFUSALS as exc:
-            _refuse(exc)
-            raise
 
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
         """Run a query and return every row."""
-        try:
+        with _REFUSING:
             return list(await self._conn.fetch(sql, *args))
-        except _REFUSALS as exc:
-            _refuse(exc)
-            raise
 
     async def fetchrow(self, sql: str, *args: Any) -> Row | None:
         """Run a query and return its first row, or ``None``."""
-        try:
+        with _REFUSING:
             row: Row | None = await self._conn.fetchrow(sql, *args)
-        except _REFUSALS as exc:
-            _refuse(exc)
-            raise
         return row
 
     async def fetchval(self, sql: str, *args: Any) -> Any:
         """Run a query and return the first value of its first row."""
-        try:
+        with _REFUSING:
             return await self._conn.fetchval(sql, *args)
-        except _REFUSALS as exc:
-            _refuse(exc)
-            raise
 
     async def fetchmany(self, sql: str, args: Sequence[tuple[Any, ...]]) -> list[Row]:
         """Run the statement once per argument tuple in one transaction; every row."""
-        try:
+        with _REFUSING:
             return list(await self._conn.fetchmany(sql, args))
-        except _REFUSALS as exc:
-            _refuse(exc)
-            raise
 
     async def executemany(self, sql: str, args: Sequence[tuple[Any, ...]]) -> None:
         """Run the statement once per argument tuple in one transaction."""
-        try:
+        with _REFUSING:
             await self._conn.executemany(sql, args)
-        except _REFUSALS as exc:
-            _refuse(exc)
-            raise
 
 
 async def _keep_session(_conn: asyncpg.Connection[asyncpg.Record]) -> None:
