@@ -10,10 +10,10 @@ that do wait still run concurrently exactly as with ``gather``.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 from collections.abc import Awaitable, Coroutine, Sequence
-from typing import Any, cast
+from types import CoroutineType
+from typing import Any
 
 __all__ = ["BackgroundTasks", "call_with_timeout", "run_concurrently"]
 
@@ -35,7 +35,7 @@ async def run_concurrently[T](
     loop = asyncio.get_running_loop()
     tasks = [
         asyncio.Task(coro, loop=loop, eager_start=True)
-        if inspect.iscoroutine(coro)
+        if isinstance(coro, CoroutineType)
         else asyncio.ensure_future(coro)
         for coro in coros
     ]
@@ -65,9 +65,10 @@ async def call_with_timeout[T](awaitable: Awaitable[T], timeout: float) -> T:
     A coroutine that completes without suspending never arms a timer: it is run eagerly
     and its result returned at once. Cancelling the caller cancels the work.
     """
-    if inspect.iscoroutine(awaitable):
-        coro = cast(Coroutine[Any, Any, T], awaitable)
-        task = asyncio.Task(coro, loop=asyncio.get_running_loop(), eager_start=True)
+    if isinstance(awaitable, CoroutineType):
+        task: asyncio.Task[T] = asyncio.Task(
+            awaitable, loop=asyncio.get_running_loop(), eager_start=True
+        )
         if task.done():
             return task.result()
         return await asyncio.wait_for(task, timeout)

@@ -288,12 +288,15 @@ class AIChannel(Channel):
         trigger = memo.get(cached, event)
         if trigger is not None:
             newest_first.append(trigger)
+        event_id = event.id
         for item in reversed(recent):
             if len(newest_first) >= limit:
                 break
-            if item.id == event.id:
+            item_id = item.id
+            if item_id == event_id:
                 continue
-            message = memo.get(cached, item)
+            # The usual case, a conversion made for an earlier reply, read inline.
+            message = cached[item_id] if item_id in cached else memo.get(cached, item)
             if message is not None:
                 newest_first.append(message)
         newest_first.reverse()

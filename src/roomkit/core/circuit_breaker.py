@@ -92,6 +92,8 @@ class CircuitBreaker:
 
     def allow_request(self) -> bool:
         """Return whether a request may go out now (claims the probe slot when half-open)."""
+        if self._state is CircuitState.CLOSED:  # the usual case, without the property
+            return True
         state = self.state
         if state is CircuitState.CLOSED:
             return True
@@ -106,6 +108,9 @@ class CircuitBreaker:
         A success reported while the circuit is open (a call started before it tripped)
         leaves it open: only a probe may close it.
         """
+        if self._state is CircuitState.CLOSED:  # the usual case, without the property
+            self._failure_count = 0
+            return
         state = self.state
         if state is CircuitState.OPEN:
             return

@@ -16,6 +16,7 @@ import inspect
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from types import CoroutineType
 from typing import Any
 
 from roomkit._concurrency import call_with_timeout, run_concurrently
@@ -39,6 +40,9 @@ logger = logging.getLogger("roomkit.hooks")
 
 HookFn = Callable[..., Any]
 """A hook callable: ``async def hook(event, ctx) -> HookResult | None`` (sync also accepted)."""
+
+_PLAIN_RESULTS = (HookResult, IdentityHookResult)
+"""What sync hooks return: never awaitable, so no need to ask."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +104,13 @@ def _frozen[T](values: Iterable[T] | None) -> frozenset[T] | None:
 async def call_hook(fn: HookFn, timeout: float, *args: Any) -> Any:
     """Call a hook (async or plain function) and wait at most ``timeout`` for its result."""
     result = fn(*args)
-    if inspect.isawaitable(result):
+    # The usual answers first, by exact type: a coroutine (an async hook) or a hook's
+    # result; ``inspect.isawaitable`` is a slower, general test.
+    if isinstance(result, CoroutineType):
         return await call_with_timeout(result, timeout)
-    return result
+    if result is None or type(result) in _PLAIN_RESULTS or not inspect.isawaitable(result):
+        return result
+    return await call_with_timeout(result, timeout)
 
 
 class HookEngine:

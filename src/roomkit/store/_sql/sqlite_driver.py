@@ -68,7 +68,7 @@ def _translate(sql: str) -> _Translated:
 class _Runner(SQLConnection):
     """Runs statements on the connection, translating placeholders and conflicts."""
 
-    __slots__ = ("_conn", "_cursor", "_driver")
+    __slots__ = ("_conn", "_cursor", "_driver", "_known")
 
     def __init__(self, conn: sqlite3.Connection, driver: SQLiteDriver) -> None:
         self._conn = conn
@@ -77,10 +77,11 @@ class _Runner(SQLConnection):
         # connection keeps to it, for every statement.
         self._cursor = conn.cursor()
         self._driver = driver
+        self._known = driver.known
 
     def run(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
         """Run one statement now, on the calling thread."""
-        text, order, _, counts = self._driver.translated(sql)
+        text, order, _, counts = self._known.get(sql) or self._driver.translated(sql)
         cursor = self._cursor
         try:
             rows: list[Row] = cursor.execute(text, [args[i] for i in order]).fetchall()
@@ -166,7 +167,8 @@ class SQLiteDriver(SQLDriver):
         self.path = path
         self.busy_timeout = busy_timeout
         self.mmap_size = mmap_size
-        self._sql: dict[str, _Translated] = {}
+        self.known: dict[str, _Translated] = {}
+        """Statements translated so far (see :meth:`translated`), read directly where hot."""
         self._conn: sqlite3.Connection | None = None
         self._runner: _Runner | None = None
         self._checkpointer: Checkpointer | None = None
@@ -176,9 +178,9 @@ class SQLiteDriver(SQLDriver):
 
     def translated(self, sql: str) -> _Translated:
         """The SQLite form of a statement, worked out once."""
-        found = self._sql.get(sql)
+        found = self.known.get(sql)
         if found is None:
-            found = self._sql[sql] = _translate(sql)
+            found = self.known[sql] = _translate(sql)
         return found
 
     @property
@@ -351,7 +353,7 @@ class SQLiteDriver(SQLDriver):
         return BusyBackoff(self)
 
     async def _rows(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
-        if self.translated(sql)[2]:
+        if (self.known.get(sql) or self.translated(sql))[2]:
             return await self._commits.write(sql, args)
         runner = self._free_runner()
         if runner is not None:  # the usual read: run at once (it changes nothing)
