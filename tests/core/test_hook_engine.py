@@ -210,6 +210,27 @@ async def test_run_sync_folds_verdicts_side_effects_and_modifications() -> None:
     assert result.injected_events == [injected]
 
 
+async def test_a_hook_may_return_any_awaitable_and_is_awaited_within_its_timeout() -> None:
+    engine = HookEngine()
+    loop = asyncio.get_running_loop()
+
+    def answered_later(event: RoomEvent, ctx: RoomContext) -> asyncio.Future[HookResult]:
+        answer: asyncio.Future[HookResult] = loop.create_future()
+        loop.call_soon(answer.set_result, HookResult.block("later"))
+        return answer
+
+    def never_answered(event: RoomEvent, ctx: RoomContext) -> asyncio.Future[HookResult]:
+        return loop.create_future()
+
+    engine.register(hook(never_answered, priority=1, timeout=0.01))
+    engine.register(hook(answered_later, priority=2))
+
+    result = await engine.run_sync(BEFORE, make_event(), CTX)
+
+    assert not result.allowed and result.reason == "later"
+    assert [error.timed_out for error in result.errors] == [True]
+
+
 async def test_run_sync_stops_at_the_first_block() -> None:
     engine = HookEngine()
     ran: list[str] = []

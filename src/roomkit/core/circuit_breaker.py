@@ -94,9 +94,7 @@ class CircuitBreaker:
         """Return whether a request may go out now (claims the probe slot when half-open)."""
         if self._state is CircuitState.CLOSED:  # the usual case, without the property
             return True
-        state = self.state
-        if state is CircuitState.CLOSED:
-            return True
+        state = self.state  # open, or half-open once the recovery timeout passed
         if state is CircuitState.OPEN or self._probe_in_flight:
             return False
         self._probe_in_flight = True
