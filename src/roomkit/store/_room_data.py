@@ -61,11 +61,13 @@ def later(first: int | None, second: int | None) -> int | None:
 
 def provider_ids(event: RoomEvent) -> list[str]:
     """The vendor message ids recorded in an event's delivery results."""
-    if not event.delivery_results:
+    results = event.delivery_results
+    if not results:
         return []
-    found = (
-        result.get("provider_message_id")
-        for result in event.delivery_results.values()
-        if isinstance(result, dict)
-    )
-    return [vendor_id for vendor_id in found if isinstance(vendor_id, str) and vendor_id]
+    found: list[str] = []
+    for result in results.values():  # a loop, not a generator: called for every write
+        if isinstance(result, dict):
+            vendor_id = result.get("provider_message_id")
+            if isinstance(vendor_id, str) and vendor_id:
+                found.append(vendor_id)
+    return found
