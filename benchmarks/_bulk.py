@@ -4,7 +4,8 @@ A million ``add_event`` calls take minutes on the SQL stores, so for them the ev
 written straight into the store's tables, one set-based ``INSERT`` per room inside one
 transaction, exactly as ``add_event`` leaves them (gap-free indexes, the room's
 counters, the JSON with its index and id, ids of ``new_id``'s form made in the past).
-This knows the stores' private table layout; it is a benchmark tool, not an API.
+This knows the stores' private table layout; it is a benchmark tool, not an API. The
+in-memory store, which has no tables, is filled through ``add_event``.
 
 One event in ``internal_every`` is written with ``visibility="internal"`` (0: none).
 After filling, the write-ahead log is folded into the database (SQLite) or the server
@@ -14,10 +15,11 @@ does not pay for the fill.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from roomkit.models import ChannelType, EventSource, EventStatus, RoomEvent, TextContent
-from roomkit.store import ConversationStore
+from roomkit.store import ConversationStore, InMemoryStore
 
 __all__ = ["fill"]
 
@@ -84,15 +86,18 @@ async def fill(
     internal_every: int = 0,
     random_ids: bool = False,
 ) -> None:
-    """Append ``count`` events to each of the SQL store's (existing) rooms.
+    """Append ``count`` events to each of the store's (existing) rooms.
 
-    Their ids have ``new_id``'s form, dated in the past; ``random_ids`` makes them
-    version 4 (random) UUIDs instead.
+    In a SQL store their ids have ``new_id``'s form, dated in the past; ``random_ids``
+    makes them version 4 (random) UUIDs instead. The in-memory store holds no tables:
+    its events are added one by one with ``add_event``.
     """
     from roomkit.store.postgres import PostgresStore
     from roomkit.store.sqlite import SQLiteStore
 
-    if isinstance(store, SQLiteStore):
+    if isinstance(store, InMemoryStore):
+        await _fill_memory(store, room_ids, count)
+    elif isinstance(store, SQLiteStore):
         await _fill_sqlite(store, room_ids, count, internal_every, random_ids)
         # fold the fill's log into the file now, not during the timed run
         await store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -102,7 +107,19 @@ async def fill(
         await store._db.execute(f"VACUUM (ANALYZE) {store._prefix}events, {store._prefix}rooms")
         await store._db.execute("CHECKPOINT")
     else:
-        raise TypeError(f"bulk filling needs a SQL store, not {type(store).__name__}")
+        raise TypeError(f"cannot fill a {type(store).__name__}")
+
+
+async def _fill_memory(store: InMemoryStore, room_ids: list[str], count: int) -> None:
+    """Add ``count`` events to each room through ``add_event``, 16 rooms at a time."""
+    gate = asyncio.Semaphore(16)
+
+    async def fill_room(room_id: str) -> None:
+        async with gate:
+            for _ in range(count):
+                await store.add_event(template(room_id))
+
+    await asyncio.gather(*(fill_room(room_id) for room_id in room_ids))
 
 
 async def _fill_sqlite(

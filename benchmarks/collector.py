@@ -72,13 +72,10 @@ async def _measure(
     store_kind: str, per_room: int, count: int, concurrency: int, threshold: int, survivors: bool
 ) -> tuple[float, _Probe]:
     """Run the scenario; return the seconds the timed messages took and the probe."""
-    inbound.STORE = store_kind
     probe = _Probe(survivors)
-    async with inbound._fresh_store() as store:
-        kit, messages, delivered = await inbound.build(store, per_room)
-        await inbound.first_messages(kit, range(inbound.ROOMS), delivered, concurrency)
+    scenario = inbound.warm_scenario(store_kind, per_room, concurrency)
+    async with scenario as (kit, messages, delivered):
         timed = (messages * (count // len(messages) + 1))[:count]
-        gc.collect()
         thresholds = gc.get_threshold()
         if threshold:
             gc.set_threshold(threshold, *thresholds[1:])
@@ -91,7 +88,6 @@ async def _measure(
             gc.callbacks.remove(probe)
             gc.set_threshold(*thresholds)
         assert delivered[0] == count, "every AI reply must reach the live connection"
-        await kit.close()
     return elapsed, probe
 
 

@@ -57,7 +57,6 @@ from _bulk import fill as bulk_fill  # the benchmarks' own helper, beside this s
 from roomkit import (
     AIChannel,
     ChannelCategory,
-    EventSource,
     HookExecution,
     HookResult,
     HookTrigger,
@@ -71,7 +70,6 @@ from roomkit import (
     TextContent,
     WebSocketChannel,
 )
-from roomkit.models import ChannelType, EventStatus
 from roomkit.store import ConversationStore
 
 ROOMS = 100
@@ -128,31 +126,6 @@ async def _fresh_store() -> AsyncIterator[ConversationStore]:
         yield open_store(location)
 
 
-async def _prefill_rooms(store: ConversationStore, room_ids: list[str], count: int) -> None:
-    """Fill every room with ``count`` events (in bulk for the SQL stores)."""
-    if STORE != "memory":
-        await bulk_fill(store, room_ids, count)
-        return
-    gate = asyncio.Semaphore(16)
-
-    async def fill(room_id: str) -> None:
-        async with gate:
-            await _prefill(store, room_id, count)
-
-    await asyncio.gather(*(fill(room_id) for room_id in room_ids))
-
-
-async def _prefill(store: ConversationStore, room_id: str, count: int) -> None:
-    source = EventSource(channel_id="archive", channel_type=ChannelType.WEBSOCKET)
-    content = TextContent(body="archived message")
-    for _ in range(count):
-        await store.add_event(
-            RoomEvent(
-                room_id=room_id, source=source, content=content, status=EventStatus.DELIVERED
-            )
-        )
-
-
 async def build(
     store: ConversationStore,
     events_per_room: int,
@@ -189,7 +162,7 @@ async def build(
             await kit.attach_channel(room.id, channel_id)
         await kit.attach_channel(room.id, bot, category=ChannelCategory.INTELLIGENCE)
         await kit.connect_websocket(live, f"conn-{i}", browser)
-    await _prefill_rooms(kit.store, [f"room-{i}" for i in rooms], events_per_room)
+    await bulk_fill(kit.store, [f"room-{i}" for i in rooms], events_per_room)
     chosen = set(rooms)
     for n in range(MESSAGES):
         i = n % ROOMS
@@ -197,6 +170,24 @@ async def build(
             continue
         messages.append(_message(i, f"message {n} for room {i}"))
     return kit, messages, delivered
+
+
+@asynccontextmanager
+async def warm_scenario(
+    store_kind: str, events_per_room: int, concurrency: int
+) -> AsyncIterator[tuple[RoomKit, list[InboundMessage], list[int]]]:
+    """The scenario on a fresh store of ``store_kind``, every room's first message sent
+    and the collector run, as the timed part of a run starts; the kit closed after."""
+    global STORE
+    STORE = store_kind
+    async with _fresh_store() as store:
+        kit, messages, delivered = await build(store, events_per_room)
+        await first_messages(kit, range(ROOMS), delivered, concurrency)
+        gc.collect()
+        try:
+            yield kit, messages, delivered
+        finally:
+            await kit.close()
 
 
 def _message(room: int, body: str) -> InboundMessage:
@@ -303,7 +294,7 @@ async def _page_read(total: int) -> float:
     async with _fresh_store() as store:
         kit = RoomKit(store=store)
         room = await kit.create_room(room_id="big")
-        await _prefill_rooms(kit.store, [room.id], total)
+        await bulk_fill(kit.store, [room.id], total)
         count = await kit.store.get_event_count(room.id)
         samples = []
         for _ in range(2_000):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import re
 import shutil
@@ -41,14 +40,9 @@ _TOTAL = re.compile(r"^summary:\s*(\d+)", re.MULTILINE)
 
 async def _scenario(store_kind: str, per_room: int, count: int) -> None:
     """Set up the scenario, warm every room, then send ``count`` messages."""
-    inbound.STORE = store_kind
-    async with inbound._fresh_store() as store:
-        kit, messages, delivered = await inbound.build(store, per_room)
-        await inbound.first_messages(kit, range(inbound.ROOMS), delivered, 32)
-        gc.collect()
+    async with inbound.warm_scenario(store_kind, per_room, 32) as (kit, messages, delivered):
         await inbound.send_all(kit, messages[:count], 32)
         assert delivered[0] == count, "every AI reply must reach the live connection"
-        await kit.close()
 
 
 def _count(store_kind: str, per_room: int, count: int) -> int:
