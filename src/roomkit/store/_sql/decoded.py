@@ -12,7 +12,7 @@ made by any process is seen on the next read. Only the decoding is skipped.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -32,7 +32,9 @@ class Decoded:
     def __init__(self, limit: int = DECODED_PER_MODEL) -> None:
         """Remember up to ``limit`` texts per model class."""
         self._limit = limit
-        self._models: dict[type[BaseModel], dict[str, BaseModel]] = {}
+        # Values typed ``Any``: each inner dict holds models of its key's class only, which
+        # the types cannot say; ``load`` gives them back as that class without a cast.
+        self._models: dict[type[BaseModel], dict[str, Any]] = {}
 
     def load[M: BaseModel](
         self, cls: type[M], text: str, changes: dict[str, Any] | None = None
@@ -50,7 +52,7 @@ class Decoded:
             model = known[text] = cls.model_validate_json(text)
             if len(known) > self._limit:
                 del known[next(iter(known))]
-        copy = cast(M, clone(model))
+        copy: M = clone(model)
         if changes:
             copy.__dict__.update(changes)
             copy.__pydantic_fields_set__.update(changes)
