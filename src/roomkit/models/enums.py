@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum, unique
+from typing import Any, cast
+
+from pydantic import GetCoreSchemaHandler
+from pydantic_core import CoreSchema, core_schema
 
 __all__ = [
     "Access",
@@ -230,3 +234,26 @@ class VoiceSessionState(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     ENDED = "ended"
+
+
+def _text_schema(cls: type[StrEnum], source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+    """pydantic's own schema for the enum, writing members to JSON with ``str()``.
+
+    pydantic writes an enum member by reading its ``value`` property: two Python calls
+    for every member, in every event a store writes. ``str()`` gives a string enum
+    member's value without leaving C. Validation, JSON schemas and the text written are
+    unchanged (the returned text is declared as one of the values).
+    """
+    schema = handler(source)
+    cast(dict[str, Any], schema)["serialization"] = (
+        core_schema.plain_serializer_function_ser_schema(
+            str,
+            when_used="json",
+            return_schema=core_schema.literal_schema([member.value for member in cls]),
+        )
+    )
+    return schema
+
+
+for _name in __all__:
+    type.__setattr__(globals()[_name], "__get_pydantic_core_schema__", classmethod(_text_schema))
