@@ -77,9 +77,16 @@ class GroupCommit:
         self._fallbacks: set[asyncio.Task[None]] = set()
 
     async def write(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
-        """Run a write, alone or with the others made meanwhile; return its rows."""
-        if not self._wait_for_company():
-            return await self._alone_or_waiting(sql, args)
+        """Run a write, alone or with the others made meanwhile; return its rows.
+
+        It waits for the loop's next pass (or a waiting group) when others are writing,
+        and every ``PROBE_EVERY``-th lone write, to find out whether they are.
+        """
+        if not (self._pending or self._grouped or self._waiting):
+            self._alone += 1
+            if self._alone < PROBE_EVERY:
+                return await self._alone_or_waiting(sql, args)
+            self._alone = 0
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[Row]] = loop.create_future()
         if not self._pending and not self._waiting:
@@ -98,16 +105,6 @@ class GroupCommit:
         self._waiting = True  # writes made meanwhile join this one
         self._in_background(self._retry([(sql, args, future)], outcome))
         return await future
-
-    def _wait_for_company(self) -> bool:
-        """Whether this write should wait for the loop's next pass (or a waiting group)."""
-        if self._pending or self._grouped or self._waiting:
-            return True
-        self._alone += 1
-        if self._alone < PROBE_EVERY:
-            return False
-        self._alone = 0
-        return True
 
     def _flush(self) -> None:
         """Commit the writes gathered so far (one by one if a group cannot run now)."""
