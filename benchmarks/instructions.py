@@ -3,8 +3,9 @@
 ``inbound.py`` measures time, and on a shared VM time drifts by a third within an hour,
 so two versions of the code can only be compared by alternating many runs. This script
 counts the instructions the process executes instead (``valgrind --tool=callgrind``):
-the count does not depend on what else the machine is doing, so one run per version
-tells whether a change made the pipeline cheaper, and by how much.
+on an otherwise idle machine the count barely moves between runs, so one run per
+version tells whether a change made the pipeline cheaper, and by how much. (Beside
+other heavy work it does move, by 7 % once: run it alone.)
 
 It runs the scenario of ``inbound.py`` (100 rooms, two WebSocket channels and an AI
 each, the two hooks; each room's first message sent before counting) twice under
