@@ -65,10 +65,22 @@ def _translate(sql: str) -> _Translated:
     return _PLACEHOLDER.sub("?", sql), order, writes, counts
 
 
+class _Translations(dict[str, _Translated]):
+    """Statements in their SQLite form, each worked out the first time it is asked for.
+
+    A plain subscript (``translations[sql]``) both finds a known statement and makes a
+    new one, without a Python call in the usual case: statements run on every message.
+    """
+
+    def __missing__(self, sql: str) -> _Translated:
+        found = self[sql] = _translate(sql)
+        return found
+
+
 class _Runner(SQLConnection):
     """Runs statements on the connection, translating placeholders and conflicts."""
 
-    __slots__ = ("_conn", "_cursor", "_driver", "_known")
+    __slots__ = ("_conn", "_cursor", "_driver", "_translations")
 
     def __init__(self, conn: sqlite3.Connection, driver: SQLiteDriver) -> None:
         self._conn = conn
@@ -77,11 +89,11 @@ class _Runner(SQLConnection):
         # connection keeps to it, for every statement.
         self._cursor = conn.cursor()
         self._driver = driver
-        self._known = driver.known
+        self._translations = driver.translations
 
     def run(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
         """Run one statement now, on the calling thread."""
-        text, order, _, counts = self._known.get(sql) or self._driver.translated(sql)
+        text, order, _, counts = self._translations[sql]
         cursor = self._cursor
         try:
             rows: list[Row] = cursor.execute(text, [args[i] for i in order]).fetchall()
@@ -167,8 +179,8 @@ class SQLiteDriver(SQLDriver):
         self.path = path
         self.busy_timeout = busy_timeout
         self.mmap_size = mmap_size
-        self.known: dict[str, _Translated] = {}
-        """Statements translated so far (see :meth:`translated`), read directly where hot."""
+        self.translations = _Translations()
+        """Every statement's SQLite form, by its text (see :meth:`translated`)."""
         self._conn: sqlite3.Connection | None = None
         self._runner: _Runner | None = None
         self._checkpointer: Checkpointer | None = None
@@ -178,10 +190,7 @@ class SQLiteDriver(SQLDriver):
 
     def translated(self, sql: str) -> _Translated:
         """The SQLite form of a statement, worked out once."""
-        found = self.known.get(sql)
-        if found is None:
-            found = self.known[sql] = _translate(sql)
-        return found
+        return self.translations[sql]
 
     @property
     def checkpointing(self) -> bool:
@@ -353,7 +362,7 @@ class SQLiteDriver(SQLDriver):
         return BusyBackoff(self)
 
     async def _rows(self, sql: str, args: tuple[Any, ...]) -> list[Row]:
-        if (self.known.get(sql) or self.translated(sql))[2]:
+        if self.translations[sql][2]:
             return await self._commits.write(sql, args)
         runner = self._free_runner()
         if runner is not None:  # the usual read: run at once (it changes nothing)
