@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from roomkit.store.sqlite import SQLiteStore
+from tests.store.sqlite_schema_undo import UNDO_MEMBERS_VERSION
 from tests.store.visibility_pages import EXPECTED, fill, read_pages
 
 
@@ -82,12 +83,13 @@ async def test_a_file_with_the_full_index_is_migrated(tmp_path: Path) -> None:
         path,
         "DROP INDEX events_by_visibility",
         "CREATE INDEX events_by_visibility ON events (room_id, visibility, idx)",
-        "DELETE FROM schema_version WHERE version = 2",
+        *UNDO_MEMBERS_VERSION,
+        "DELETE FROM schema_version WHERE version >= 2",
     )
 
     assert await _pages(path) == EXPECTED
 
     versions = _run(path, "SELECT version FROM schema_version")
     [(sql,)] = _run(path, "SELECT sql FROM sqlite_master WHERE name = 'events_by_visibility'")
-    assert versions == [(1,), (2,)]
+    assert versions == [(1,), (2,), (3,)]
     assert sql.endswith("WHERE visibility <> 'all'")

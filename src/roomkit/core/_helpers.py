@@ -22,6 +22,7 @@ from roomkit.models.delivery import DeliveryStatus
 from roomkit.models.enums import ChannelType, HookTrigger
 from roomkit.models.event import RoomEvent
 from roomkit.models.framework_event import FrameworkEvent
+from roomkit.models.participant import Participant
 from roomkit.models.room import Room
 from roomkit.models.task import Observation, Task
 from roomkit.realtime.base import RealtimeBackend
@@ -87,11 +88,28 @@ class HelpersMixin:
 
     # --- context -----------------------------------------------------------------
 
+    async def _room_state(
+        self, room_id: str
+    ) -> tuple[Room, list[ChannelBinding], list[Participant]]:
+        """Read the room with its bindings and participants (the store may combine them)."""
+        found = await self._store._room_and_members(room_id)
+        if found is None:
+            raise RoomNotFoundError(f"room {room_id!r} does not exist")
+        return found
+
     async def _build_context(self, room_id: str, room: Room | None = None) -> RoomContext:
         """Assemble the room, its bindings, participants and newest events."""
-        room = room or await self._require_room(room_id)
-        bindings = await self._store.list_bindings(room_id)
-        participants = await self._store.list_participants(room_id)
+        if room is None:
+            room, bindings, participants = await self._room_state(room_id)
+        else:
+            bindings = await self._store.list_bindings(room_id)
+            participants = await self._store.list_participants(room_id)
+        return await self._context_of(room, bindings, participants)
+
+    async def _context_of(
+        self, room: Room, bindings: list[ChannelBinding], participants: list[Participant]
+    ) -> RoomContext:
+        """The context of ``room`` with these members and its newest events."""
         recent = await self._recent_events(room)
         return RoomContext.model_construct(
             room=room,

@@ -144,7 +144,7 @@ class InboundMixin(ChannelOpsMixin, IdentityMixin, DeliveryMixin):
     async def _inbound_locked(
         self, channel: Channel, message: InboundMessage, room_id: str
     ) -> InboundResult | PipelineOutcome:
-        room = await self._require_room(room_id)
+        room, bindings, participants = await self._room_state(room_id)
         key = message.idempotency_key
         if key is not None and await self._store.check_idempotency(room_id, key):
             await self._emit(
@@ -154,8 +154,7 @@ class InboundMixin(ChannelOpsMixin, IdentityMixin, DeliveryMixin):
                 data={"idempotency_key": key},
             )
             return InboundResult(blocked=True, duplicate=True, reason="duplicate")
-        room = await self._reopen_if_paused(room)
-        context = await self._build_context(room_id, room)
+        context = await self._context_after_reopen(room, bindings, participants)
         binding = context.get_binding(channel.channel_id)
         if binding is None:
             binding = await self.attach_channel(
@@ -250,8 +249,7 @@ class InboundMixin(ChannelOpsMixin, IdentityMixin, DeliveryMixin):
         return outcome.event
 
     async def _send_locked(self, event: RoomEvent) -> PipelineOutcome:
-        room = await self._reopen_if_paused(await self._require_room(event.room_id))
-        context: RoomContext = await self._build_context(room.id, room)
+        context = await self._context_after_reopen(*await self._room_state(event.room_id))
         binding = context.get_binding(event.source.channel_id)
         if binding is not None:
             if binding.visibility != "all":

@@ -7,7 +7,9 @@ from typing import Any
 
 from roomkit.core._helpers import HelpersMixin
 from roomkit.errors import ParticipantNotFoundError, RoomClosedError
+from roomkit.models.channel import ChannelBinding
 from roomkit.models.content import SystemContent
+from roomkit.models.context import RoomContext
 from roomkit.models.enums import (
     ChannelDirection,
     ChannelType,
@@ -179,6 +181,19 @@ class RoomLifecycleMixin(HelpersMixin):
         if room.status == RoomStatus.PAUSED:
             return await self._transition(room, RoomStatus.ACTIVE)
         return room
+
+    async def _context_after_reopen(
+        self, room: Room, bindings: list[ChannelBinding], participants: list[Participant]
+    ) -> RoomContext:
+        """The context for new activity in ``room``, read with these members.
+
+        A paused room is made active first; its transition runs hooks that may change
+        the members, so they are then read again.
+        """
+        reopened = await self._reopen_if_paused(room)
+        if reopened is not room:
+            return await self._build_context(room.id, reopened)
+        return await self._context_of(room, bindings, participants)
 
     async def ensure_participant(
         self,

@@ -182,6 +182,20 @@ class ConversationStore(ABC):
     async def list_participants(self, room_id: str) -> list[Participant]:
         """Return the room's participants in the order they joined."""
 
+    async def _room_and_members(
+        self, room_id: str
+    ) -> tuple[Room, list[ChannelBinding], list[Participant]] | None:
+        """The room with its bindings and participants, or ``None`` without the room.
+
+        What the framework reads before each event it processes. This default makes the
+        three public reads; a store may do it more cheaply (``SQLiteStore`` keeps the
+        members it last read and reads them again only when the room says they changed).
+        """
+        room = await self.get_room(room_id)
+        if room is None:
+            return None
+        return room, await self.list_bindings(room_id), await self.list_participants(room_id)
+
     # --- Identities --------------------------------------------------------------
 
     @abstractmethod

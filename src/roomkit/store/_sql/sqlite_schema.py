@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from roomkit.store._sql.migrations import Migration
+from roomkit.store._sql.statements import ROOM_COLUMNS
 
 __all__ = ["SQLITE_FRAGMENTS", "SQLITE_MIGRATIONS", "SQLITE_STATEMENTS"]
 
@@ -50,7 +51,20 @@ SQLITE_STATEMENTS: dict[str, str] = {
         "UPDATE events SET data = $4 WHERE id = $1 AND visibility = $2"
         " AND idempotency_key IS $3 AND room_id = $5 AND idx = $6"
     ),
+    # The room with the version of its members (see ``members.py``; migration 3).
+    "room_and_members_version": (
+        f"SELECT {ROOM_COLUMNS}, r.members_version FROM rooms r WHERE r.id = $1"
+    ),
 }
+
+# Every write to a room's bindings or participants moves the room's members version.
+_MEMBER_TRIGGERS = tuple(
+    f"CREATE TRIGGER {table}_{change.lower()}_moves_members AFTER {change} ON {table}"
+    f" BEGIN UPDATE rooms SET members_version = members_version + 1"
+    f" WHERE id = {row}.room_id; END"
+    for table in ("bindings", "participants")
+    for change, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+)
 
 SQLITE_MIGRATIONS: tuple[Migration, ...] = (
     Migration(
@@ -106,6 +120,20 @@ SQLITE_MIGRATIONS: tuple[Migration, ...] = (
             "DROP INDEX events_by_visibility",
             "CREATE INDEX events_by_visibility ON events (room_id, visibility, idx)"
             " WHERE visibility <> 'all'",
+        ),
+    ),
+    # A store reads a room's bindings and participants again only when this version
+    # moved. A new room starts it at random (a quarter of the integer range, so counting
+    # up never overflows): a room made again under a deleted room's id must not meet
+    # the versions its predecessor's members were kept under.
+    Migration(
+        version=3,
+        description="rooms keep a version of their members, moved by every member write",
+        statements=(
+            "ALTER TABLE rooms ADD COLUMN members_version INTEGER NOT NULL DEFAULT 0",
+            "CREATE TRIGGER rooms_members_start AFTER INSERT ON rooms BEGIN UPDATE rooms"
+            " SET members_version = random() >> 2 WHERE seq = NEW.seq; END",
+            *_MEMBER_TRIGGERS,
         ),
     ),
 )

@@ -27,7 +27,7 @@ from roomkit.store._sql.decoded import DECODED_PER_MODEL, Decoded
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLDriver
 from roomkit.store._sql.encoded import json_text
 from roomkit.store._sql.event_writes import EventWritesMixin, NextIndexes
-from roomkit.store._sql.records import RecordsMixin
+from roomkit.store._sql.members import KeptMembers, MembersMixin
 from roomkit.store._sql.statements import ROOM_COLUMNS
 from roomkit.store.base import ConversationStore
 
@@ -39,7 +39,7 @@ _ROOM_COUNTERS = {"event_count", "latest_index"}
 _SCAN_BATCH = 200
 
 
-class SQLStore(EventWritesMixin, RecordsMixin, ConversationStore):
+class SQLStore(EventWritesMixin, MembersMixin, ConversationStore):
     """A :class:`ConversationStore` over a SQL database, shared by the SQL backends.
 
     A backend passes its driver, its statements (see :mod:`.statements`) and its table
@@ -64,6 +64,7 @@ class SQLStore(EventWritesMixin, RecordsMixin, ConversationStore):
         self._clock = clock
         self._decoded = Decoded(decoded_cache_size)
         self._next_indexes = NextIndexes()
+        self._members = KeptMembers()
 
     async def open(self) -> None:
         """Connect now and bring the schema up to date (otherwise done on first use)."""
@@ -74,6 +75,7 @@ class SQLStore(EventWritesMixin, RecordsMixin, ConversationStore):
         await self._db.close()
         self._decoded.clear()
         self._next_indexes.clear()
+        self._members.clear()
 
     # --- dialect hooks ---------------------------------------------------------------
 

@@ -1,0 +1,107 @@
+"""A room's members as the SQL store last read them, kept while the room says they hold.
+
+The framework reads a room, its bindings and its participants before every event it
+processes, and the members rarely change. Where the dialect keeps a *members version* in
+each room's row (SQLite: ``rooms.members_version``, moved by triggers on every write to
+the room's bindings or participants, whichever process makes it), the store reads the
+room's row with its version and reads the members again only when the version differs
+from the one it holds them under. One statement then serves the three reads.
+
+Nothing can go stale: the version is read first and the members after it, so members are
+never older than the version they are kept under, and versions only grow (a room made
+again under the same id starts from a random one). Callers still get private copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from roomkit.models._clone import clone
+from roomkit.models.channel import ChannelBinding
+from roomkit.models.participant import Participant
+from roomkit.models.room import Room
+from roomkit.store._sql.driver import Row, SQLDriver
+from roomkit.store._sql.records import RecordsMixin
+
+__all__ = ["MEMBERS_KEPT", "KeptMembers", "MembersMixin"]
+
+MEMBERS_KEPT = 4096
+"""Rooms whose members a store keeps; the longest unused is forgotten first."""
+
+_Members = tuple[Any, list[ChannelBinding], list[Participant]]
+
+
+class KeptMembers:
+    """Per room: the members version last read, with the bindings and participants."""
+
+    __slots__ = ("_kept", "_limit")
+
+    def __init__(self, limit: int = MEMBERS_KEPT) -> None:
+        """Keep the members of up to ``limit`` rooms."""
+        self._limit = limit
+        self._kept: dict[str, _Members] = {}
+
+    def get(self, room_id: str, version: Any) -> _Members | None:
+        """The room's members if they were read under ``version``."""
+        kept = self._kept.get(room_id)
+        if kept is None or kept[0] != version:
+            return None
+        return kept
+
+    def put(
+        self,
+        room_id: str,
+        version: Any,
+        bindings: list[ChannelBinding],
+        participants: list[Participant],
+    ) -> _Members:
+        """Keep the room's members, read after ``version``; return the entry kept."""
+        kept = self._kept
+        kept.pop(room_id, None)  # re-inserted last: the least recently used goes first
+        entry = kept[room_id] = (version, bindings, participants)
+        if len(kept) > self._limit:
+            del kept[next(iter(kept))]
+        return entry
+
+    def clear(self) -> None:
+        """Forget every room's members."""
+        self._kept.clear()
+
+
+class MembersMixin(RecordsMixin):
+    """``_room_and_members`` in one statement while the room's members are unchanged."""
+
+    _db: SQLDriver
+    _q: dict[str, str]
+    _members: KeptMembers
+    _room: Callable[[Row], Room]
+
+    async def _room_and_members(
+        self, room_id: str
+    ) -> tuple[Room, list[ChannelBinding], list[Participant]] | None:
+        """The room with its bindings and participants, or ``None`` without the room."""
+        statement = self._q.get("room_and_members_version")
+        if statement is None:  # the dialect keeps no version: the three reads
+            room = await self._db.fetchrow(self._q["get_room"], room_id)
+            if room is None:
+                return None
+            return (
+                self._room(room),
+                await self.list_bindings(room_id),
+                await self.list_participants(room_id),
+            )
+        row = await self._db.fetchrow(statement, room_id)
+        if row is None:
+            return None
+        version = row[4]
+        kept = self._members.get(room_id, version)
+        if kept is None:
+            bindings = await self.list_bindings(room_id)
+            participants = await self.list_participants(room_id)
+            kept = self._members.put(room_id, version, bindings, participants)
+        return (
+            self._room(row),
+            [clone(binding) for binding in kept[1]],
+            [clone(participant) for participant in kept[2]],
+        )
