@@ -13,6 +13,7 @@ from roomkit.store import ConversationStore
 from roomkit.store._sql.members import KeptMembers
 from roomkit.store.sqlite import SQLiteStore
 from tests.factories import make_binding, make_event, make_participant, make_room
+from tests.store.backends import postgres_backend
 from tests.store.sqlite_schema_undo import UNDO_MEMBERS_VERSION
 
 
@@ -71,10 +72,28 @@ async def test_members_follow_each_write(store: ConversationStore, room: Room) -
     assert await members() == ([], [("user-1", "Ann")])
 
 
+async def test_postgres_reads_room_and_members_in_one_statement() -> None:
+    async with postgres_backend() as backend:
+        store = backend.open_store()
+        try:
+            room = await store.create_room(make_room(id="room-1"))
+            await store.add_binding(make_binding(room.id, "sms-1"))
+            await store.add_participant(make_participant(room.id, "user-1"))
+            reads = _count_reads(store)
+
+            found = await store._room_and_members(room.id)
+
+            assert found is not None and [p.id for p in found[2]] == ["user-1"]
+            assert [b.channel_id for b in found[1]] == ["sms-1"]
+            assert reads == []
+        finally:
+            await store.close()
+
+
 # --- SQLite's members version ---------------------------------------------------------
 
 
-def _count_reads(store: SQLiteStore) -> list[str]:
+def _count_reads(store: ConversationStore) -> list[str]:
     """Record each full read of a room's members the store makes from now on."""
     reads: list[str] = []
     for name in ("list_bindings", "list_participants"):

@@ -1,11 +1,15 @@
-"""A room's members as the SQL store last read them, kept while the room says they hold.
+"""The room with its members in one statement: ``_room_and_members`` over SQL.
 
 The framework reads a room, its bindings and its participants before every event it
-processes, and the members rarely change. Where the dialect keeps a *members version* in
-each room's row (SQLite: ``rooms.members_version``, moved by triggers on every write to
-the room's bindings or participants, whichever process makes it), the store reads the
-room's row with its version and reads the members again only when the version differs
-from the one it holds them under. One statement then serves the three reads.
+processes. Each dialect makes that one statement its own way:
+
+* **PostgreSQL** reads the room's row with arrays of its members' JSON (one round trip
+  and one snapshot instead of three).
+* **SQLite** keeps the members as it last read them, with the *members version* of the
+  room's row at the time (``rooms.members_version``, moved by triggers on every write to
+  the room's bindings or participants, whichever process makes it). It reads the row
+  with its version and reads the members again only when the version differs from the
+  one it holds them under, which is rare.
 
 Nothing can go stale: the version is read first and the members after it, so members are
 never older than the version they are kept under, and versions only grow (a room made
@@ -70,7 +74,7 @@ class KeptMembers:
 
 
 class MembersMixin(RecordsMixin):
-    """``_room_and_members`` in one statement while the room's members are unchanged."""
+    """``_room_and_members`` in one statement (see the module's notes)."""
 
     _db: SQLDriver
     _q: dict[str, str]
@@ -81,16 +85,10 @@ class MembersMixin(RecordsMixin):
         self, room_id: str
     ) -> tuple[Room, list[ChannelBinding], list[Participant]] | None:
         """The room with its bindings and participants, or ``None`` without the room."""
-        statement = self._q.get("room_and_members_version")
-        if statement is None:  # the dialect keeps no version: the three reads
-            room = await self._db.fetchrow(self._q["get_room"], room_id)
-            if room is None:
-                return None
-            return (
-                self._room(room),
-                await self.list_bindings(room_id),
-                await self.list_participants(room_id),
-            )
+        together = self._q.get("room_and_members")
+        if together is not None:
+            return await self._read_together(together, room_id)
+        statement = self._q["room_and_members_version"]
         row = await self._db.fetchrow(statement, room_id)
         if row is None:
             return None
@@ -105,3 +103,17 @@ class MembersMixin(RecordsMixin):
             [clone(binding) for binding in kept[1]],
             [clone(participant) for participant in kept[2]],
         )
+
+    async def _read_together(
+        self, statement: str, room_id: str
+    ) -> tuple[Room, list[ChannelBinding], list[Participant]] | None:
+        """Read the room with arrays of its members' JSON, in one statement."""
+        row = await self._db.fetchrow(statement, room_id)
+        if row is None:
+            return None
+        load = self._decoded.load
+        bindings = [
+            load(ChannelBinding, data, {"last_read_index": read})
+            for data, read in zip(row[4], row[5], strict=True)
+        ]
+        return self._room(row), bindings, [load(Participant, data) for data in row[6]]

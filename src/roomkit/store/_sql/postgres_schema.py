@@ -7,6 +7,7 @@ stores, or test runs, can share one database without seeing each other's tables.
 from __future__ import annotations
 
 from roomkit.store._sql.migrations import Migration
+from roomkit.store._sql.statements import ROOM_COLUMNS
 
 __all__ = ["POSTGRES_STATEMENTS", "postgres_fragments", "postgres_migrations"]
 
@@ -25,6 +26,17 @@ POSTGRES_STATEMENTS: dict[str, str] = {
         "UPDATE {p}events SET visibility = $2, idempotency_key = $3,"
         " data = jsonb_set(jsonb_set(CAST($4 AS JSONB), '{{index}}', to_jsonb(idx)),"
         " '{{room_id}}', to_jsonb(room_id)) WHERE id = $1 RETURNING room_id, idx"
+    ),
+    # The room with its bindings' JSON and read horizons and its participants' JSON, in
+    # their orders: one round trip and one snapshot instead of three reads.
+    "room_and_members": (
+        f"SELECT {ROOM_COLUMNS},"
+        " ARRAY(SELECT b.data::text FROM {p}bindings b WHERE b.room_id = r.id ORDER BY b.seq),"
+        " ARRAY(SELECT b.last_read_index FROM {p}bindings b"
+        " WHERE b.room_id = r.id ORDER BY b.seq),"
+        " ARRAY(SELECT m.data::text FROM {p}participants m"
+        " WHERE m.room_id = r.id ORDER BY m.seq)"
+        " FROM {p}rooms r WHERE r.id = $1"
     ),
 }
 
