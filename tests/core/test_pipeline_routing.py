@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from pipeline_support import FrameworkLog, body_of, message, messages_of, sent_bodies
@@ -12,9 +13,11 @@ from roomkit import (
     ChannelCategory,
     ChannelType,
     EventStatus,
+    FrameworkEvent,
     HookExecution,
     HookTrigger,
     InboundRoomRouter,
+    InMemoryStore,
     MockAIProvider,
     MockSMSProvider,
     RoomClosedError,
@@ -23,6 +26,7 @@ from roomkit import (
     RoomKit,
     RoomStatus,
     SMSChannel,
+    SQLiteStore,
     WebSocketChannel,
 )
 
@@ -138,6 +142,40 @@ async def test_a_paused_room_is_reactivated_by_inbound() -> None:
         assert result.event is not None and result.event.room_id == room.id
         assert (await kit.get_room(room.id)).status == RoomStatus.ACTIVE
         assert [e.room_id for e in log.of("room_resumed")] == [room.id]
+
+
+@pytest.mark.parametrize("store_kind", ["memory", "sqlite"])
+async def test_members_changed_while_a_room_resumes_get_the_message(
+    store_kind: str, tmp_path: Path
+) -> None:
+    now = datetime(2025, 1, 1, 12, 0, tzinfo=UTC)
+
+    def clock() -> datetime:
+        return now
+
+    store = (
+        InMemoryStore(clock=clock)
+        if store_kind == "memory"
+        else SQLiteStore(tmp_path / "kit.db", clock=clock)
+    )
+    async with RoomKit(store=store, clock=clock) as kit:
+        kit.register_channel(SMSChannel("sms-1", provider=MockSMSProvider()))
+        watcher = MockSMSProvider()
+        kit.register_channel(SMSChannel("sms-watch", provider=watcher))
+        room = await kit.create_room(metadata={"timers": {"inactive_after_seconds": 60}})
+        await kit.attach_channel(
+            room.id, "sms-1", participant_id=ALICE, metadata={"phone_number": ALICE}
+        )
+        now += timedelta(seconds=61)
+        assert (await kit.check_room_timers(room.id)).status == RoomStatus.PAUSED
+
+        @kit.on("room_resumed")
+        async def watch(_event: FrameworkEvent) -> None:
+            await kit.attach_channel(room.id, "sms-watch", metadata={"phone_number": BOB})
+
+        await kit.process_inbound(message("sms-1", "I'm back", ALICE))
+
+        assert sent_bodies(watcher) == ["I'm back"]
 
 
 class _FixedRouter(InboundRoomRouter):

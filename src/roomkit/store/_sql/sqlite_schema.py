@@ -60,7 +60,7 @@ SQLITE_STATEMENTS: dict[str, str] = {
 # Every write to a room's bindings or participants moves the room's members version.
 _MEMBER_TRIGGERS = tuple(
     f"CREATE TRIGGER {table}_{change.lower()}_moves_members AFTER {change} ON {table}"
-    f" BEGIN UPDATE rooms SET members_version = members_version + 1"
+    " BEGIN UPDATE rooms SET members_version = members_version + 1"
     f" WHERE id = {row}.room_id; END"
     for table in ("bindings", "participants")
     for change, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
