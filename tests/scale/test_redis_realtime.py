@@ -152,6 +152,51 @@ async def test_a_cancelled_unsubscribe_still_leaves_the_redis_channel(
     await eventually(left)
 
 
+async def _cancel_a_stalled_subscribe(listener: RedisRealtime, stall: str) -> None:
+    """Start a subscribe, stall it in ``stall`` (the Redis SUBSCRIBE, after the command
+    went out, or the local subscription), and cancel it there."""
+    reached = asyncio.Event()
+    target = listener._pubsub if stall == "redis" else listener._local
+    original = target.subscribe
+
+    async def stalled(*args: Any) -> Any:
+        if stall == "redis":
+            await original(*args)  # SUBSCRIBE reaches Redis; the call does not return
+        reached.set()
+        await asyncio.sleep(30)
+
+    target.subscribe = stalled
+    try:
+        subscribing = asyncio.create_task(listener.subscribe("room:a", Inbox()))
+        await asyncio.wait_for(reached.wait(), timeout=5)
+        subscribing.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await subscribing
+    finally:
+        target.subscribe = original
+
+
+@pytest.mark.parametrize("stall", ["redis", "local"])
+async def test_a_cancelled_subscribe_leaves_no_redis_subscription(
+    space: RedisSpace, backends: tuple[RedisRealtime, RedisRealtime], stall: str
+) -> None:
+    listener, publisher = backends
+    channel = f"{space.prefix}room:a"
+
+    await _cancel_a_stalled_subscribe(listener, stall)
+
+    async def left() -> bool:
+        return bool(await space.client.pubsub_numsub(channel) == [(channel, 0)])
+
+    await eventually(left)
+    assert listener.subscription_count == 0
+    # the channel still works for a later subscriber
+    inbox = Inbox()
+    await listener.subscribe("room:a", inbox)
+    await publisher.publish("room:a", typing("after"))
+    assert [e.user_id for e in await inbox.wait_for(1)] == ["after"]
+
+
 async def test_a_failing_callback_and_a_malformed_message_stop_nothing(
     space: RedisSpace, backends: tuple[RedisRealtime, RedisRealtime]
 ) -> None:

@@ -23,6 +23,7 @@ waiting ``subscribe`` raises.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -113,18 +114,28 @@ class RedisRealtime(RealtimeBackend):
         async with self._commands:
             self._check_open()
             if channel not in self._listeners:
-                await self._pubsub.subscribe(self.prefix + channel)
+                await self._subscribe_in_redis(self.prefix + channel)
                 self._check_open()
                 self._watch_connection()
             self._listeners[channel] = self._listeners.get(channel, 0) + 1
         try:
             await self._barrier()
-        except BaseException:
+            subscription_id = await self._local.subscribe(channel, callback)
+        except BaseException:  # cancelled too: the subscriber never got its id
             await self._leave(channel)
             raise
-        subscription_id = await self._local.subscribe(channel, callback)
         self._channel_of[subscription_id] = channel
         return subscription_id
+
+    async def _subscribe_in_redis(self, name: str) -> None:
+        """SUBSCRIBE; if the call is cut short (cancelled, say), the command may still
+        have reached Redis, or be sent again on reconnection: UNSUBSCRIBE it then."""
+        try:
+            await self._pubsub.subscribe(name)
+        except BaseException:
+            with contextlib.suppress(Exception):  # a broken connection holds nothing
+                await self._pubsub.unsubscribe(name)
+            raise
 
     async def unsubscribe(self, subscription_id: str) -> bool:
         """Stop a subscription; return False if the id is unknown."""
