@@ -72,6 +72,20 @@ async def test_members_follow_each_write(store: ConversationStore, room: Room) -
     assert await members() == ([], [("user-1", "Ann")])
 
 
+def _count_reads(store: ConversationStore) -> list[str]:
+    """Record each full read of a room's members the store makes from now on."""
+    reads: list[str] = []
+    for name in ("list_bindings", "list_participants"):
+        method = getattr(store, name)
+
+        async def counted(room_id: str, _method: Any = method, _name: str = name) -> Any:
+            reads.append(_name)
+            return await _method(room_id)
+
+        setattr(store, name, counted)
+    return reads
+
+
 async def test_postgres_reads_room_and_members_in_one_statement() -> None:
     async with postgres_backend() as backend:
         store = backend.open_store()
@@ -91,20 +105,6 @@ async def test_postgres_reads_room_and_members_in_one_statement() -> None:
 
 
 # --- SQLite's members version ---------------------------------------------------------
-
-
-def _count_reads(store: ConversationStore) -> list[str]:
-    """Record each full read of a room's members the store makes from now on."""
-    reads: list[str] = []
-    for name in ("list_bindings", "list_participants"):
-        method = getattr(store, name)
-
-        async def counted(room_id: str, _method: Any = method, _name: str = name) -> Any:
-            reads.append(_name)
-            return await _method(room_id)
-
-        setattr(store, name, counted)
-    return reads
 
 
 async def test_sqlite_reads_members_again_only_after_a_write(tmp_path: Path) -> None:
@@ -188,7 +188,7 @@ def test_kept_members_forget_the_least_recently_used() -> None:
     kept = KeptMembers(limit=2)
     kept.put("a", 1, [], [])
     kept.put("b", 1, [], [])
-    kept.put("a", 2, [], [])  # "a" used again: "b" is now the oldest
+    kept.put("a", 2, [], [])  # "a" written again: "b" is now the oldest
     kept.put("c", 1, [], [])
 
     assert kept.get("a", 2) is not None
@@ -197,3 +197,15 @@ def test_kept_members_forget_the_least_recently_used() -> None:
     assert kept.get("c", 1) is not None
     kept.clear()
     assert kept.get("c", 1) is None
+
+
+def test_kept_members_read_are_used() -> None:
+    kept = KeptMembers(limit=2)
+    kept.put("a", 1, [], [])
+    kept.put("b", 1, [], [])
+    assert kept.get("a", 1) is not None  # "a" read: "b" is now the oldest
+
+    kept.put("c", 1, [], [])
+
+    assert kept.get("a", 1) is not None
+    assert kept.get("b", 1) is None

@@ -48,10 +48,11 @@ class KeptMembers:
 
     def get(self, room_id: str, version: Any) -> _Members | None:
         """The room's members if they were read under ``version``."""
-        kept = self._kept.get(room_id)
-        if kept is None or kept[0] != version:
+        kept = self._kept.pop(room_id, None)
+        if kept is None:
             return None
-        return kept
+        self._kept[room_id] = kept  # re-inserted last: used now, forgotten last
+        return kept if kept[0] == version else None
 
     def put(
         self,
