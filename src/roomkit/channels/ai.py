@@ -12,7 +12,7 @@ from roomkit.channels._ai_targets import target_capabilities
 from roomkit.channels._ai_tools import ToolHandler, run_tools, tool_messages
 from roomkit.channels._inbound import inbound_event
 from roomkit.channels.base import Channel, content_text
-from roomkit.core.retry import retry_with_backoff
+from roomkit.core.retry import retry_with_backoff_counted
 from roomkit.errors import ConfigurationError, ProviderError
 from roomkit.models.ai import (
     AIContext,
@@ -251,11 +251,12 @@ class AIChannel(Channel):
             return response
 
     async def _generate_with_retries(self, ai_context: AIContext) -> AIResponse:
-        return await retry_with_backoff(
+        response, _ = await retry_with_backoff_counted(
             lambda: self.provider.generate(ai_context),
             self.retry_policy,
             is_retryable=_transient,
         )
+        return response
 
     async def close(self) -> None:
         """Close the AI provider."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,10 +259,14 @@ class EventRouter:
         result.delivery_results[fallback_id].metadata["fallback_for"] = binding.channel_id
         result.delivery_results[binding.channel_id].metadata["fallback_to"] = fallback_id
 
-    async def _deliver(self, job: _Delivery) -> None:
+    def _deliver(self, job: _Delivery) -> Coroutine[Any, Any, None]:
+        """The delivery to await, traced when telemetry is enabled (a plain method: one
+        frame less for every delivery)."""
         if not self._telemetry.enabled:
-            await self._guarded(job)
-            return
+            return self._guarded(job)
+        return self._traced_delivery(job)
+
+    async def _traced_delivery(self, job: _Delivery) -> None:
         attributes = span_attributes(job.event, job.binding, job.channel)
         with self._telemetry.span("roomkit.deliver", attributes) as span:
             await self._guarded(job)
