@@ -33,7 +33,7 @@ def _run(path: Path, *statements: str) -> list[Any]:
 
 def _plan(store: SQLiteStore, name: str) -> str:
     """How SQLite runs the store's statement ``name`` (its query plan, one line)."""
-    sql, order, *_ = store._db.translated(store._q[name])
+    sql, order, *_ = store._db.translations[store._q[name]]
     conn = store._db._conn
     assert conn is not None
     rows = conn.execute(f"EXPLAIN QUERY PLAN {sql}", [None] * len(order)).fetchall()

@@ -180,17 +180,13 @@ class SQLiteDriver(SQLDriver):
         self.busy_timeout = busy_timeout
         self.mmap_size = mmap_size
         self.translations = _Translations()
-        """Every statement's SQLite form, by its text (see :meth:`translated`)."""
+        """Every statement's SQLite form, by its text, worked out once (``translations[sql]``)."""
         self._conn: sqlite3.Connection | None = None
         self._runner: _Runner | None = None
         self._checkpointer: Checkpointer | None = None
         self._checkpointed_at = 0
         self._lock = asyncio.Lock()
         self._commits = GroupCommit(self)
-
-    def translated(self, sql: str) -> _Translated:
-        """The SQLite form of a statement, worked out once."""
-        return self.translations[sql]
 
     @property
     def checkpointing(self) -> bool:
