@@ -14,6 +14,7 @@ from roomkit.channels._inbound import inbound_event
 from roomkit.channels.base import Channel, content_text
 from roomkit.core.retry import retry_with_backoff_counted
 from roomkit.errors import ConfigurationError, ProviderError
+from roomkit.models._unvalidated import unvalidated
 from roomkit.models.ai import (
     AIContext,
     AIImagePart,
@@ -48,6 +49,12 @@ from roomkit.telemetry import Telemetry
 __all__ = ["DEFAULT_AI_RETRY_POLICY", "AIChannel", "ToolHandler"]
 
 logger = logging.getLogger("roomkit.channels.ai")
+
+_new_event = unvalidated(RoomEvent)
+_new_source = unvalidated(EventSource)
+_new_text = unvalidated(TextContent)
+_new_message = unvalidated(AIMessage)
+_new_output = unvalidated(ChannelOutput)
 
 _MESSAGE_CACHE_SIZE = 10_000
 """How many converted history messages an AI channel remembers (across its rooms)."""
@@ -193,21 +200,23 @@ class AIChannel(Channel):
             metadata["tool_calls"] = [call.model_dump() for call in response.tool_calls]
         if turn.rounds:
             metadata["tool_rounds"] = turn.rounds
-        reply = RoomEvent(
+        name = self.provider.name  # a provider's own; validated unless exactly a string
+        exact = type(name) is str and type(self.channel_id) is str
+        reply = _new_event(
             room_id=context.room.id,
-            source=EventSource(
+            source=(_new_source if exact else EventSource)(
                 channel_id=self.channel_id,
                 channel_type=ChannelType.AI,
                 direction=ChannelDirection.OUTBOUND,
-                provider=self.provider.name,
+                provider=name,
             ),
-            content=TextContent(body=response.content),
+            content=_new_text(body=response.content),
             chain_depth=event.chain_depth + 1,
             parent_event_id=event.id,
             correlation_id=event.correlation_id or event.id,
             metadata=metadata,
         )
-        return ChannelOutput(
+        return _new_output(
             response_events=[reply], tasks=turn.tasks, observations=turn.observations
         )
 
@@ -309,9 +318,8 @@ class AIChannel(Channel):
         body = _message_body(item.content, vision=self.provider.supports_vision)
         if not body:
             return None
-        if item.source.channel_id == self.channel_id:
-            return AIMessage(role="assistant", content=body)
-        return AIMessage(role="user", content=body)
+        role = "assistant" if item.source.channel_id == self.channel_id else "user"
+        return _new_message(role=role, content=body)
 
 
 def _message_body(content: EventContent, *, vision: bool) -> str | list[AIMessagePart]:

@@ -14,6 +14,7 @@ from roomkit.channels._inbound import inbound_event
 from roomkit.channels.base import Channel
 from roomkit.channels.capabilities import WEBSOCKET_CAPABILITIES
 from roomkit.errors import ErrorCode, ProviderError
+from roomkit.models._unvalidated import unvalidated
 from roomkit.models.channel import ChannelBinding, ChannelCapabilities, ChannelOutput
 from roomkit.models.context import RoomContext
 from roomkit.models.delivery import InboundMessage, ProviderResult
@@ -23,6 +24,9 @@ from roomkit.models.event import RoomEvent
 __all__ = ["WEBSOCKET_SEND_FAILED", "SendFn", "WebSocketChannel"]
 
 logger = logging.getLogger("roomkit.channels.websocket")
+
+_new_provider_result = unvalidated(ProviderResult)
+_new_output = unvalidated(ChannelOutput)
 
 SendFn = Callable[[str, RoomEvent], Awaitable[None]]
 """Pushes an event to one connection: called as ``send_fn(connection_id, event)``."""
@@ -78,7 +82,7 @@ class WebSocketChannel(Channel):
         """Send ``event`` to every connection; fail only if every connection failed."""
         targets = list(self._connections.items())
         if not targets:
-            return ChannelOutput(provider_result=ProviderResult(success=True))
+            return _new_output(provider_result=_new_provider_result(success=True))
         results = await run_concurrently(
             [send_fn(connection_id, event) for connection_id, send_fn in targets]
         )
@@ -103,11 +107,11 @@ class WebSocketChannel(Channel):
                 retryable=False,
                 provider="websocket",
             )
-        result = ProviderResult(
+        result = _new_provider_result(
             success=True,
             metadata={"delivered": len(targets) - len(failed), "failed": failed},
         )
-        return ChannelOutput(provider_result=result)
+        return _new_output(provider_result=result)
 
     async def close(self) -> None:
         """Forget every connection."""

@@ -15,6 +15,7 @@ from roomkit.core.inbound_router import InboundRoomRouter
 from roomkit.core.locks import RoomLockManager
 from roomkit.errors import ChannelNotFoundError, ChannelNotRegisteredError, RoomNotFoundError
 from roomkit.identity.base import IdentityResolver
+from roomkit.models._unvalidated import unvalidated
 from roomkit.models._util import replace
 from roomkit.models.channel import ChannelBinding
 from roomkit.models.context import RoomContext
@@ -35,6 +36,8 @@ from roomkit.voice.tts.base import TTSProvider
 __all__ = ["DeliveryStatusHandler", "FrameworkEventHandler", "HelpersMixin"]
 
 logger = logging.getLogger("roomkit.framework")
+
+_new_context = unvalidated(RoomContext)
 
 FrameworkEventHandler = Callable[[FrameworkEvent], Awaitable[None]]
 DeliveryStatusHandler = Callable[[DeliveryStatus], Awaitable[None]]
@@ -111,7 +114,7 @@ class HelpersMixin:
     ) -> RoomContext:
         """The context of ``room`` with these members and its newest events."""
         recent = await self._recent_events(room)
-        return RoomContext.model_construct(
+        return _new_context(
             room=room,
             bindings=bindings,
             participants=participants,

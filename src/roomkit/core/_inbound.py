@@ -13,6 +13,7 @@ from roomkit.core._delivery import DeliveryMixin
 from roomkit.core._identity import IdentityMixin
 from roomkit.core._pipeline import PipelineOutcome
 from roomkit.errors import DuplicateEventError, ProcessTimeoutError
+from roomkit.models._unvalidated import unvalidated
 from roomkit.models._util import replace
 from roomkit.models.channel import ChannelBinding
 from roomkit.models.content import EventContent
@@ -33,6 +34,8 @@ from roomkit.telemetry import NOOP_SPAN, SpanHandle
 __all__ = ["InboundMixin"]
 
 logger = logging.getLogger("roomkit.inbound")
+
+_new_result = unvalidated(InboundResult)
 
 _CAN_WRITE = (Access.READ_WRITE, Access.WRITE_ONLY)
 
@@ -87,7 +90,7 @@ class InboundMixin(ChannelOpsMixin, IdentityMixin, DeliveryMixin):
         if isinstance(outcome, InboundResult):
             return outcome
         await self._after_broadcast(outcome)
-        return InboundResult(event=outcome.event, blocked=outcome.blocked, reason=outcome.reason)
+        return _new_result(event=outcome.event, blocked=outcome.blocked, reason=outcome.reason)
 
     async def process_webhook(self, meta: WebhookMeta, channel_id: str) -> None:
         """Dispatch a normalised webhook: inbound message, delivery status, or ignore it."""

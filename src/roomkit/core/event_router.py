@@ -15,6 +15,7 @@ from roomkit.core.circuit_breaker import CircuitBreaker
 from roomkit.core.rate_limiter import TokenBucketRateLimiter
 from roomkit.core.retry import retry_with_backoff_counted
 from roomkit.core.transcoder import ContentTranscoder
+from roomkit.models._unvalidated import unvalidated
 from roomkit.models._util import replace
 from roomkit.models.channel import ChannelBinding, ChannelOutput
 from roomkit.models.context import RoomContext
@@ -27,6 +28,8 @@ from roomkit.telemetry import Telemetry
 __all__ = ["CHAIN_DEPTH_BLOCKER", "BroadcastResult", "EventRouter", "is_visible"]
 
 logger = logging.getLogger("roomkit.event_router")
+
+_new_delivery_result = unvalidated(DeliveryResult)
 
 CHAIN_DEPTH_BLOCKER = "event_chain_depth_limit"
 """``blocked_by`` of a response that went past ``max_chain_depth``."""
@@ -329,7 +332,7 @@ class EventRouter:
         breaker.record_success()
         self._collect(output, job.result)
         provider = output.provider_result
-        job.result.delivery_results[cid] = DeliveryResult(
+        job.result.delivery_results[cid] = _new_delivery_result(
             channel_id=cid,
             status=EventStatus.DELIVERED,
             provider_message_id=provider.provider_message_id if provider else None,

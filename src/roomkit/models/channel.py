@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, model_validator
 
+from roomkit.models._unvalidated import unvalidated
 from roomkit.models._util import UTCDateTime, utcnow
 from roomkit.models.enums import (
     Access,
@@ -112,4 +113,4 @@ class ChannelOutput(BaseModel):
     @classmethod
     def empty(cls) -> ChannelOutput:
         """Return an output that carries nothing."""
-        return cls()
+        return unvalidated(cls)()

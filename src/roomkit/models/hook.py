@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from roomkit.models._unvalidated import unvalidated
 from roomkit.models.event import RoomEvent
 from roomkit.models.task import Observation, Task
 
@@ -40,6 +41,9 @@ class HookResult(BaseModel):
         observations: list[Observation] | None = None,
     ) -> HookResult:
         """Let the event through unchanged."""
+        if not (injected_events or tasks or observations):
+            # What nearly every hook answers: built without validating it each time.
+            return unvalidated(cls)(action="allow", injected_events=[], tasks=[], observations=[])
         return cls(
             action="allow",
             injected_events=injected_events or [],
