@@ -9,7 +9,7 @@ import pytest
 
 from roomkit.errors import RoomNotFoundError
 from roomkit.models import ChannelType, Room, RoomStatus
-from roomkit.store import ConversationStore
+from roomkit.store import ConversationStore, InMemoryStore
 from tests.factories import (
     make_binding,
     make_event,
@@ -313,3 +313,37 @@ async def test_find_rooms_compares_metadata_with_python_equality(
     assert [room.id for room in found] == ["a", "c"]
     assert [room.id for room in gold] == ["a"]
     assert none == []
+
+
+async def test_latest_room_status_answers_as_find_latest_room(store: ConversationStore) -> None:
+    """The router's lookup: the id and status of the room ``find_latest_room`` returns."""
+    await store.create_room(make_room(id="sms-room", created_at=_at(1)))
+    await store.create_room(make_room(id="closed", created_at=_at(2), status=RoomStatus.CLOSED))
+    await store.add_binding(make_binding("sms-room", "sms-1", ChannelType.SMS))
+    await store.add_binding(make_binding("closed", "email-1", ChannelType.EMAIL))
+    await store.add_participant(make_participant("sms-room", "user-1", "sms-1"))
+    await store.add_participant(make_participant("closed", "user-1", "email-1"))
+
+    for channel_type in (None, ChannelType.SMS, ChannelType.EMAIL, ChannelType.VOICE):
+        room = await store.find_latest_room("user-1", channel_type)
+        expected = None if room is None else (room.id, room.status)
+        assert await store._latest_room_status("user-1", channel_type) == expected
+    assert await store._latest_room_status("user-1") == ("closed", RoomStatus.CLOSED)
+    assert await store._latest_room_status("user-1", ChannelType.SMS) == (
+        "sms-room",
+        RoomStatus.ACTIVE,
+    )
+    assert await store._latest_room_status("nobody") is None
+
+
+async def test_latest_room_status_by_default_reads_the_room() -> None:
+    """A store that does not answer it itself answers through ``find_latest_room``."""
+
+    class Plain(InMemoryStore):
+        _latest_room_status = ConversationStore._latest_room_status
+
+    store = Plain()
+    await store.create_room(make_room(id="r1"))
+    await store.add_participant(make_participant("r1", "user-1"))
+    assert await store._latest_room_status("user-1") == ("r1", RoomStatus.ACTIVE)
+    assert await store._latest_room_status("nobody") is None

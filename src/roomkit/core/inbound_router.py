@@ -42,9 +42,9 @@ class DefaultInboundRoomRouter(InboundRoomRouter):
     ) -> str | None:
         """Return the room for a message from ``participant_id`` on ``channel_id``."""
         if participant_id is not None:
-            room = await self._store.find_latest_room(participant_id, channel_type)
-            if room is not None and room.status in _OPEN:
-                return room.id
+            latest = await self._store._latest_room_status(participant_id, channel_type)
+            if latest is not None and latest[1] in _OPEN:
+                return latest[0]
         room_id = await self._store.find_room_id_by_channel(channel_id)
         if room_id is None:
             return None

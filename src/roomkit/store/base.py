@@ -196,6 +196,17 @@ class ConversationStore(ABC):
             return None
         return room, await self.list_bindings(room_id), await self.list_participants(room_id)
 
+    async def _latest_room_status(
+        self, participant_id: str, channel_type: ChannelType | None = None
+    ) -> tuple[str, RoomStatus] | None:
+        """The id and status of the room ``find_latest_room`` would return, or ``None``.
+
+        What the default inbound router asks for every message. This default reads the
+        room; a store may answer without building it.
+        """
+        room = await self.find_latest_room(participant_id, channel_type)
+        return None if room is None else (room.id, room.status)
+
     # --- Identities --------------------------------------------------------------
 
     @abstractmethod

@@ -152,6 +152,19 @@ class InMemoryStore(RecordsMixin, ConversationStore):
         status: RoomStatus | None = None,
     ) -> Room | None:
         """Return the most recently created room the participant takes part in."""
+        best = self._latest_room(participant_id, channel_type, status)
+        return None if best is None else clone(best.room)
+
+    async def _latest_room_status(
+        self, participant_id: str, channel_type: ChannelType | None = None
+    ) -> tuple[str, RoomStatus] | None:
+        """The id and status of the participant's latest room, without copying it."""
+        best = self._latest_room(participant_id, channel_type, None)
+        return None if best is None else (best.room.id, best.room.status)
+
+    def _latest_room(
+        self, participant_id: str, channel_type: ChannelType | None, status: RoomStatus | None
+    ) -> RoomData | None:
         best: RoomData | None = None
         for room_id in self._rooms_by_participant.oldest_first(participant_id):
             data = self._rooms[room_id]
@@ -165,7 +178,7 @@ class InMemoryStore(RecordsMixin, ConversationStore):
             )
             if newer:
                 best = data
-        return None if best is None else clone(best.room)
+        return best
 
     async def find_room_id_by_channel(
         self, channel_id: str, status: RoomStatus | None = None

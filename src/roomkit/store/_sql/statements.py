@@ -25,6 +25,19 @@ __all__ = ["ROOM_COLUMNS", "build_statements"]
 ROOM_COLUMNS = "r.data, r.event_count, r.latest_index, r.updated_at"
 """What a room read selects, in the order ``row_to_room`` expects."""
 
+# The participant's rooms (with ``$2``, a status or NULL) and, by type, those reached through
+# a channel of type ``$3``; the newest first.
+_LATEST_ROOM = (
+    " FROM {p}participants p JOIN {p}rooms r ON r.id = p.room_id"
+    " WHERE p.id = $1 AND (CAST($2 AS TEXT) IS NULL OR r.status = $2)"
+)
+_BY_TYPE = (
+    " AND EXISTS (SELECT 1 FROM {p}bindings b WHERE b.room_id = p.room_id"
+    " AND b.channel_type = $3 AND (b.participant_id = p.id OR b.channel_id = p.channel_id"
+    " OR b.channel_id IN ({connected_via})))"
+)
+_NEWEST = " ORDER BY r.created_at DESC, r.seq DESC LIMIT 1"
+
 _TEMPLATES: dict[str, str] = {
     # --- rooms -----------------------------------------------------------------------
     "create_room": (
@@ -45,19 +58,12 @@ _TEMPLATES: dict[str, str] = {
     "delete_room_observations": "DELETE FROM {p}observations WHERE room_id = $1",
     "list_rooms": f"SELECT {ROOM_COLUMNS} FROM {{p}}rooms r ORDER BY r.seq LIMIT $1 OFFSET $2",
     "room_exists": "SELECT 1 FROM {p}rooms WHERE id = $1",
-    "latest_room_of_participant": (
-        f"SELECT {ROOM_COLUMNS} FROM {{p}}participants p JOIN {{p}}rooms r ON r.id = p.room_id"
-        " WHERE p.id = $1 AND (CAST($2 AS TEXT) IS NULL OR r.status = $2)"
-        " ORDER BY r.created_at DESC, r.seq DESC LIMIT 1"
-    ),
+    "latest_room_of_participant": f"SELECT {ROOM_COLUMNS}{_LATEST_ROOM}{_NEWEST}",
     "latest_room_of_participant_by_type": (
-        f"SELECT {ROOM_COLUMNS} FROM {{p}}participants p JOIN {{p}}rooms r ON r.id = p.room_id"
-        " WHERE p.id = $1 AND (CAST($2 AS TEXT) IS NULL OR r.status = $2) AND EXISTS ("
-        " SELECT 1 FROM {p}bindings b WHERE b.room_id = p.room_id AND b.channel_type = $3"
-        " AND (b.participant_id = p.id OR b.channel_id = p.channel_id"
-        " OR b.channel_id IN ({connected_via})))"
-        " ORDER BY r.created_at DESC, r.seq DESC LIMIT 1"
+        f"SELECT {ROOM_COLUMNS}{_LATEST_ROOM}{_BY_TYPE}{_NEWEST}"
     ),
+    "latest_room_status": f"SELECT r.id, r.status{_LATEST_ROOM}{_NEWEST}",
+    "latest_room_status_by_type": f"SELECT r.id, r.status{_LATEST_ROOM}{_BY_TYPE}{_NEWEST}",
     "room_of_channel": (
         "SELECT room_id FROM {p}bindings WHERE channel_id = $1 ORDER BY seq DESC LIMIT 1"
     ),

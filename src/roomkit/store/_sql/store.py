@@ -248,6 +248,18 @@ class SQLStore(EventWritesMixin, MembersMixin, ConversationStore):
             )
         return None if row is None else self._room(row)
 
+    async def _latest_room_status(
+        self, participant_id: str, channel_type: ChannelType | None = None
+    ) -> tuple[str, RoomStatus] | None:
+        """The id and status of the participant's latest room, read without its data."""
+        if channel_type is None:
+            row = await self._db.fetchrow(self._q["latest_room_status"], participant_id, None)
+        else:
+            row = await self._db.fetchrow(
+                self._q["latest_room_status_by_type"], participant_id, None, channel_type.value
+            )
+        return None if row is None else (str(row[0]), RoomStatus(row[1]))
+
     async def find_room_id_by_channel(
         self, channel_id: str, status: RoomStatus | None = None
     ) -> str | None:
