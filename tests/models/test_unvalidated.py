@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from roomkit import ChannelOutput, HookResult, RoomContext, RoomEvent, TextContent
 from roomkit.channels._inbound import inbound_event
@@ -160,7 +168,10 @@ class TestRefusals:
             model_config = ConfigDict(validate_default=True)
             size: int = 1
 
+        keyworded = create_model("Keyworded", **{"class": (str, "a")})
+
         for cls in (
+            keyworded,
             Checked,
             Before,
             Private,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import inspect
+import keyword
 from collections.abc import Callable
 from enum import Enum
 from functools import partial
@@ -68,6 +69,7 @@ def _compile(cls: type[BaseModel]) -> Callable[..., Any]:
         or cls.model_config.get("extra") == "allow"
         or cls.model_config.get("validate_default")
         or any(info.validate_default for info in cls.model_fields.values())
+        or any(keyword.iskeyword(name) for name in cls.model_fields)  # not a parameter
     ):
         return cls
     namespace: dict[str, Any] = {
