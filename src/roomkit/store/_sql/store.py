@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
@@ -235,30 +235,32 @@ class SQLStore(EventWritesMixin, MembersMixin, ConversationStore):
     ) -> Room | None:
         """Return the most recently created room the participant takes part in."""
         state = None if status is None else status.value
-        if channel_type is None:
-            row = await self._db.fetchrow(
-                self._q["latest_room_of_participant"], participant_id, state
-            )
-        else:
-            row = await self._db.fetchrow(
-                self._q["latest_room_of_participant_by_type"],
-                participant_id,
-                state,
-                channel_type.value,
-            )
+        row = await self._latest_row(
+            "latest_room_of_participant", participant_id, channel_type, state
+        )
         return None if row is None else self._room(row)
 
     async def _latest_room_status(
         self, participant_id: str, channel_type: ChannelType | None = None
     ) -> tuple[str, RoomStatus] | None:
         """The id and status of the participant's latest room, read without its data."""
-        if channel_type is None:
-            row = await self._db.fetchrow(self._q["latest_room_status"], participant_id, None)
-        else:
-            row = await self._db.fetchrow(
-                self._q["latest_room_status_by_type"], participant_id, None, channel_type.value
-            )
+        row = await self._latest_row("latest_room_status", participant_id, channel_type, None)
         return None if row is None else (str(row[0]), RoomStatus(row[1]))
+
+    def _latest_row(
+        self,
+        statement: str,
+        participant_id: str,
+        channel_type: ChannelType | None,
+        state: str | None,
+    ) -> Coroutine[Any, Any, Row | None]:
+        """Run ``statement`` for the participant's latest room (its ``_by_type`` form when
+        a channel type narrows it); a plain method handing back the read to await."""
+        if channel_type is None:
+            return self._db.fetchrow(self._q[statement], participant_id, state)
+        return self._db.fetchrow(
+            self._q[f"{statement}_by_type"], participant_id, state, channel_type.value
+        )
 
     async def find_room_id_by_channel(
         self, channel_id: str, status: RoomStatus | None = None
