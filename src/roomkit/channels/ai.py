@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from roomkit.channels._ai_history import History
 from roomkit.channels._ai_memo import MessageMemo
 from roomkit.channels._ai_targets import target_capabilities
 from roomkit.channels._ai_tools import ToolHandler, run_tools, tool_messages
@@ -136,6 +137,7 @@ class AIChannel(Channel):
         self._messages = MessageMemo(
             self._to_message, per_room=per_room, total=_MESSAGE_CACHE_SIZE
         )
+        self._histories = History(self._messages)
         self.telemetry = telemetry if telemetry is not None else Telemetry()
 
     def register_tool(self, name: str, handler: ToolHandler) -> None:
@@ -291,26 +293,7 @@ class AIChannel(Channel):
 
     def _history(self, event: RoomEvent, recent: list[RoomEvent]) -> list[AIMessage]:
         """The newest readable messages (oldest first), ending with ``event``."""
-        limit = self.max_context_events
-        memo = self._messages
-        cached = memo.room(event.room_id)
-        newest_first: list[AIMessage] = []
-        trigger = memo.get(cached, event)
-        if trigger is not None:
-            newest_first.append(trigger)
-        event_id = event.id
-        for item in reversed(recent):
-            if len(newest_first) >= limit:
-                break
-            item_id = item.id
-            if item_id == event_id:
-                continue
-            # The usual case, a conversion made for an earlier reply, read inline.
-            message = cached[item_id] if item_id in cached else memo.get(cached, item)
-            if message is not None:
-                newest_first.append(message)
-        newest_first.reverse()
-        return newest_first
+        return self._histories.messages(event, recent, self.max_context_events)
 
     def _to_message(self, item: RoomEvent) -> AIMessage | None:
         if item.type is not EventType.MESSAGE or item.status is EventStatus.BLOCKED:
