@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-__all__ = ["UNDO_MEMBERS_VERSION"]
+__all__ = ["UNDO_MEMBERS_VERSION", "UNDO_ROUTE_VERSION"]
+
+UNDO_ROUTE_VERSION: tuple[str, ...] = (
+    *(
+        f"DROP TRIGGER {table}_{change}_moves_routes"
+        for table in ("bindings", "participants")
+        for change in ("insert", "update", "delete")
+    ),
+    "DROP TRIGGER rooms_update_moves_routes",
+    "DROP TRIGGER rooms_delete_moves_routes",
+    "DROP TABLE route_version",
+    "DELETE FROM schema_version WHERE version >= 4",
+)
+"""Migration 4 undone: no route version, as release 3 left the file."""
 
 UNDO_MEMBERS_VERSION: tuple[str, ...] = (
+    *UNDO_ROUTE_VERSION,
     *(
         f"DROP TRIGGER {table}_{change}_moves_members"
         for table in ("bindings", "participants")
@@ -14,4 +28,4 @@ UNDO_MEMBERS_VERSION: tuple[str, ...] = (
     "ALTER TABLE rooms DROP COLUMN members_version",
     "DELETE FROM schema_version WHERE version >= 3",
 )
-"""Migration 3 undone: rooms without a members version, as release 2 left them."""
+"""Migrations 4 and 3 undone: rooms without a members version, as release 2 left them."""

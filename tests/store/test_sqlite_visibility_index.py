@@ -91,5 +91,5 @@ async def test_a_file_with_the_full_index_is_migrated(tmp_path: Path) -> None:
 
     versions = _run(path, "SELECT version FROM schema_version")
     [(sql,)] = _run(path, "SELECT sql FROM sqlite_master WHERE name = 'events_by_visibility'")
-    assert versions == [(1,), (2,), (3,)]
+    assert versions == [(1,), (2,), (3,), (4,)]
     assert sql.endswith("WHERE visibility <> 'all'")

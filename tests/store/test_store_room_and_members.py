@@ -10,7 +10,6 @@ from typing import Any
 
 from roomkit.models import Room
 from roomkit.store import ConversationStore
-from roomkit.store._sql.members import KeptMembers
 from roomkit.store.sqlite import SQLiteStore
 from tests.factories import make_binding, make_event, make_participant, make_room
 from tests.store.backends import postgres_backend
@@ -180,32 +179,5 @@ async def test_sqlite_file_of_release_two_is_migrated(tmp_path: Path) -> None:
     with closing(sqlite3.connect(path)) as conn:
         versions = conn.execute("SELECT version FROM schema_version").fetchall()
         (version,) = conn.execute("SELECT members_version FROM rooms").fetchone()
-    assert versions == [(1,), (2,), (3,)]
+    assert versions == [(1,), (2,), (3,), (4,)]
     assert version == 1  # the room predates the column: 0, then one binding written
-
-
-def test_kept_members_forget_the_least_recently_used() -> None:
-    kept = KeptMembers(limit=2)
-    kept.put("a", 1, [], [])
-    kept.put("b", 1, [], [])
-    kept.put("a", 2, [], [])  # "a" written again: "b" is now the oldest
-    kept.put("c", 1, [], [])
-
-    assert kept.get("a", 2) is not None
-    assert kept.get("a", 1) is None  # kept under another version
-    assert kept.get("b", 1) is None
-    assert kept.get("c", 1) is not None
-    kept.clear()
-    assert kept.get("c", 1) is None
-
-
-def test_kept_members_read_are_used() -> None:
-    kept = KeptMembers(limit=2)
-    kept.put("a", 1, [], [])
-    kept.put("b", 1, [], [])
-    assert kept.get("a", 1) is not None  # "a" read: "b" is now the oldest
-
-    kept.put("c", 1, [], [])
-
-    assert kept.get("a", 1) is not None
-    assert kept.get("b", 1) is None

@@ -19,59 +19,22 @@ again under the same id starts from a random one). Callers still get private cop
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from roomkit.models._clone import clone
 from roomkit.models.channel import ChannelBinding
 from roomkit.models.participant import Participant
 from roomkit.models.room import Room
 from roomkit.store._sql.driver import Row, SQLDriver
+from roomkit.store._sql.kept import Versioned
 from roomkit.store._sql.records import RecordsMixin
 
-__all__ = ["MEMBERS_KEPT", "KeptMembers", "MembersMixin"]
+__all__ = ["MEMBERS_KEPT", "Members", "MembersMixin"]
 
 MEMBERS_KEPT = 4096
 """Rooms whose members a store keeps; the longest unused is forgotten first."""
 
-_Members = tuple[Any, list[ChannelBinding], list[Participant]]
-
-
-class KeptMembers:
-    """Per room: the members version last read, with the bindings and participants."""
-
-    __slots__ = ("_kept", "_limit")
-
-    def __init__(self, limit: int = MEMBERS_KEPT) -> None:
-        """Keep the members of up to ``limit`` rooms."""
-        self._limit = limit
-        self._kept: dict[str, _Members] = {}
-
-    def get(self, room_id: str, version: Any) -> _Members | None:
-        """The room's members if they were read under ``version``."""
-        kept = self._kept.pop(room_id, None)
-        if kept is None:
-            return None
-        self._kept[room_id] = kept  # re-inserted last: used now, forgotten last
-        return kept if kept[0] == version else None
-
-    def put(
-        self,
-        room_id: str,
-        version: Any,
-        bindings: list[ChannelBinding],
-        participants: list[Participant],
-    ) -> _Members:
-        """Keep the room's members, read after ``version``; return the entry kept."""
-        kept = self._kept
-        kept.pop(room_id, None)  # re-inserted last: the least recently used goes first
-        entry = kept[room_id] = (version, bindings, participants)
-        if len(kept) > self._limit:
-            del kept[next(iter(kept))]
-        return entry
-
-    def clear(self) -> None:
-        """Forget every room's members."""
-        self._kept.clear()
+Members = tuple[list[ChannelBinding], list[Participant]]
+"""A room's bindings and participants."""
 
 
 class MembersMixin(RecordsMixin):
@@ -79,7 +42,7 @@ class MembersMixin(RecordsMixin):
 
     _db: SQLDriver
     _q: dict[str, str]
-    _members: KeptMembers
+    _members: Versioned[str, Members]
     _room: Callable[[Row], Room]
 
     async def _room_and_members(
@@ -94,15 +57,17 @@ class MembersMixin(RecordsMixin):
         if row is None:
             return None
         version = row[4]
-        kept = self._members.get(room_id, version)
-        if kept is None:
+        found = self._members.get(room_id, version)
+        if found is None:
             bindings = await self.list_bindings(room_id)
             participants = await self.list_participants(room_id)
-            kept = self._members.put(room_id, version, bindings, participants)
+            members = self._members.put(room_id, version, (bindings, participants))
+        else:
+            members = found[1]
         return (
             self._room(row),
-            [clone(binding) for binding in kept[1]],
-            [clone(participant) for participant in kept[2]],
+            [clone(binding) for binding in members[0]],
+            [clone(participant) for participant in members[1]],
         )
 
     async def _read_together(

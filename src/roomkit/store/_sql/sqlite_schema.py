@@ -51,6 +51,8 @@ SQLITE_STATEMENTS: dict[str, str] = {
         "UPDATE events SET data = $4 WHERE id = $1 AND visibility = $2"
         " AND idempotency_key IS $3 AND room_id = $5 AND idx = $6"
     ),
+    # The version under which the store keeps the default router's answers (migration 4).
+    "route_version": "SELECT value FROM route_version",
     # The room with the version of its members (see ``members.py``; migration 3).
     "room_and_members_version": (
         f"SELECT {ROOM_COLUMNS}, r.members_version FROM rooms r WHERE r.id = $1"
@@ -64,6 +66,27 @@ _MEMBER_TRIGGERS = tuple(
     f" WHERE id = {row}.room_id; END"
     for table in ("bindings", "participants")
     for change, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
+)
+
+# Every write that could change a participant's latest room (what the default router asks
+# for each message) moves the route version: the columns that question reads, of the
+# participants, bindings and rooms, and rows coming or going.
+_MOVE_ROUTES = " BEGIN UPDATE route_version SET value = value + 1; END"
+_ROUTE_TRIGGERS = (
+    *(
+        f"CREATE TRIGGER {table}_{change.lower()}_moves_routes AFTER {change} ON {table}"
+        + _MOVE_ROUTES
+        for table in ("bindings", "participants")
+        for change in ("INSERT", "DELETE")
+    ),
+    "CREATE TRIGGER bindings_update_moves_routes AFTER UPDATE OF room_id, channel_id,"
+    " channel_type, participant_id ON bindings" + _MOVE_ROUTES,
+    "CREATE TRIGGER participants_update_moves_routes AFTER UPDATE OF room_id, id,"
+    " channel_id, data ON participants" + _MOVE_ROUTES,
+    "CREATE TRIGGER rooms_update_moves_routes AFTER UPDATE OF id, status, created_at ON rooms"
+    " WHEN OLD.id IS NOT NEW.id OR OLD.status IS NOT NEW.status"
+    " OR OLD.created_at IS NOT NEW.created_at" + _MOVE_ROUTES,
+    "CREATE TRIGGER rooms_delete_moves_routes AFTER DELETE ON rooms" + _MOVE_ROUTES,
 )
 
 SQLITE_MIGRATIONS: tuple[Migration, ...] = (
@@ -134,6 +157,17 @@ SQLITE_MIGRATIONS: tuple[Migration, ...] = (
             "CREATE TRIGGER rooms_members_start AFTER INSERT ON rooms BEGIN UPDATE rooms"
             " SET members_version = random() >> 2 WHERE seq = NEW.seq; END",
             *_MEMBER_TRIGGERS,
+        ),
+    ),
+    # The store keeps each participant's latest room under this version and reads it
+    # again only when the version moved (see ``store.py``): one row, read per message.
+    Migration(
+        version=4,
+        description="a version of the routes, moved by every write that can change one",
+        statements=(
+            "CREATE TABLE route_version (value INTEGER NOT NULL)",
+            "INSERT INTO route_version VALUES (random() >> 2)",
+            *_ROUTE_TRIGGERS,
         ),
     ),
 )

@@ -27,7 +27,8 @@ from roomkit.store._sql.decoded import DECODED_PER_MODEL, Decoded
 from roomkit.store._sql.driver import IntegrityConflict, Row, SQLDriver
 from roomkit.store._sql.encoded import json_text
 from roomkit.store._sql.event_writes import EventWritesMixin, NextIndexes
-from roomkit.store._sql.members import KeptMembers, MembersMixin
+from roomkit.store._sql.kept import Versioned
+from roomkit.store._sql.members import MEMBERS_KEPT, Members, MembersMixin
 from roomkit.store._sql.statements import ROOM_COLUMNS
 from roomkit.store.base import ConversationStore
 
@@ -37,6 +38,12 @@ logger = logging.getLogger("roomkit.store.sql")
 
 _ROOM_COUNTERS = {"event_count", "latest_index"}
 _SCAN_BATCH = 200
+
+ROUTES_KEPT = 4096
+"""Participants whose latest room a store keeps (with a ``route_version``)."""
+
+_Route = tuple[str, RoomStatus] | None
+"""A participant's latest room: its id and status, or ``None``."""
 
 
 class SQLStore(EventWritesMixin, MembersMixin, ConversationStore):
@@ -64,7 +71,8 @@ class SQLStore(EventWritesMixin, MembersMixin, ConversationStore):
         self._clock = clock
         self._decoded = Decoded(decoded_cache_size)
         self._next_indexes = NextIndexes()
-        self._members = KeptMembers()
+        self._members: Versioned[str, Members] = Versioned(MEMBERS_KEPT)
+        self._routes: Versioned[tuple[str, ChannelType | None], _Route] = Versioned(ROUTES_KEPT)
 
     async def open(self) -> None:
         """Connect now and bring the schema up to date (otherwise done on first use)."""
@@ -76,6 +84,7 @@ class SQLStore(EventWritesMixin, MembersMixin, ConversationStore):
         self._decoded.clear()
         self._next_indexes.clear()
         self._members.clear()
+        self._routes.clear()
 
     # --- dialect hooks ---------------------------------------------------------------
 
@@ -243,7 +252,25 @@ class SQLStore(EventWritesMixin, MembersMixin, ConversationStore):
     async def _latest_room_status(
         self, participant_id: str, channel_type: ChannelType | None = None
     ) -> tuple[str, RoomStatus] | None:
-        """The id and status of the participant's latest room, read without its data."""
+        """The id and status of the participant's latest room, read without its data.
+
+        A dialect with a ``route_version`` statement (SQLite) keeps the answers under the
+        version it reads first: any write that could change an answer moves it.
+        """
+        version_statement = self._q.get("route_version")
+        if version_statement is None:
+            return await self._read_latest_room_status(participant_id, channel_type)
+        version = await self._db.fetchval(version_statement)
+        key = (participant_id, channel_type)
+        found = self._routes.get(key, version)
+        if found is not None:
+            return found[1]
+        route = await self._read_latest_room_status(participant_id, channel_type)
+        return self._routes.put(key, version, route)
+
+    async def _read_latest_room_status(
+        self, participant_id: str, channel_type: ChannelType | None
+    ) -> _Route:
         row = await self._latest_row("latest_room_status", participant_id, channel_type, None)
         return None if row is None else (str(row[0]), RoomStatus(row[1]))
 
