@@ -9,36 +9,13 @@ import pytest
 from roomkit.channels import _ai_history
 from roomkit.channels._ai_history import History
 from roomkit.channels._ai_memo import MessageMemo
-from roomkit.models import (
-    AIMessage,
-    ChannelDirection,
-    ChannelType,
-    EventSource,
-    RoomEvent,
-    TextContent,
-)
+from roomkit.models import AIMessage, RoomEvent
+from tests.channels.conversions import Counting as _Counting
+from tests.channels.conversions import text_event
 
 
 def _event(body: str, room_id: str = "room") -> RoomEvent:
-    return RoomEvent(
-        room_id=room_id,
-        source=EventSource(
-            channel_id="ws", channel_type=ChannelType.WEBSOCKET, direction=ChannelDirection.INBOUND
-        ),
-        content=TextContent(body=body),
-    )
-
-
-class _Counting:
-    """Converts an event to a user message (``None`` when its body is empty), counting."""
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    def __call__(self, item: RoomEvent) -> AIMessage | None:
-        self.calls.append(item.id)
-        body = getattr(item.content, "body", "")
-        return AIMessage(role="user", content=body) if body else None
+    return text_event(room_id, body)
 
 
 def _reference(event: RoomEvent, recent: list[RoomEvent], limit: int) -> list[str]:

@@ -6,36 +6,9 @@ import pytest
 
 from roomkit import AIChannel, MockAIProvider
 from roomkit.channels._ai_memo import MessageMemo
-from roomkit.models import (
-    AIMessage,
-    ChannelDirection,
-    ChannelType,
-    EventSource,
-    RoomEvent,
-    TextContent,
-)
-
-
-def _event(room_id: str, body: str) -> RoomEvent:
-    return RoomEvent(
-        room_id=room_id,
-        source=EventSource(
-            channel_id="ws", channel_type=ChannelType.WEBSOCKET, direction=ChannelDirection.INBOUND
-        ),
-        content=TextContent(body=body),
-    )
-
-
-class _Counting:
-    """A converter that counts its calls."""
-
-    def __init__(self) -> None:
-        self.calls: list[str] = []
-
-    def __call__(self, item: RoomEvent) -> AIMessage | None:
-        self.calls.append(item.id)
-        body = getattr(item.content, "body", "")
-        return AIMessage(role="user", content=body) if body else None
+from roomkit.models import AIMessage, RoomEvent
+from tests.channels.conversions import Counting as _Counting
+from tests.channels.conversions import text_event as _event
 
 
 def test_each_event_is_converted_once() -> None:

@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-__all__ = ["UNDO_MEMBERS_VERSION", "UNDO_ROUTE_VERSION"]
+import sqlite3
+from collections.abc import Iterable
+from contextlib import closing
+from pathlib import Path
+
+__all__ = ["UNDO_MEMBERS_VERSION", "UNDO_ROUTE_VERSION", "undo"]
+
+
+def undo(path: Path, statements: Iterable[str]) -> None:
+    """Run ``statements`` on the SQLite file at ``path`` (closed by its store) and commit."""
+    with closing(sqlite3.connect(path)) as conn:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+
 
 UNDO_ROUTE_VERSION: tuple[str, ...] = (
     *(

@@ -14,7 +14,7 @@ from roomkit.models import ChannelType, RoomStatus
 from roomkit.store._sql.kept import Versioned
 from roomkit.store.sqlite import SQLiteStore
 from tests.factories import make_binding, make_event, make_participant, make_room
-from tests.store.sqlite_schema_undo import UNDO_ROUTE_VERSION
+from tests.store.sqlite_schema_undo import UNDO_ROUTE_VERSION, undo
 
 _TYPES = (None, ChannelType.SMS, ChannelType.EMAIL)
 
@@ -141,10 +141,7 @@ async def test_a_file_of_release_three_is_migrated(tmp_path: Path) -> None:
     await store.create_room(make_room(id="old"))
     await store.add_participant(make_participant("old", "user-1"))
     await store.close()
-    with closing(sqlite3.connect(path)) as conn:
-        for statement in UNDO_ROUTE_VERSION:
-            conn.execute(statement)
-        conn.commit()
+    undo(path, UNDO_ROUTE_VERSION)
 
     store = SQLiteStore(path)
     try:

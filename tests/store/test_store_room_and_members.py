@@ -13,7 +13,7 @@ from roomkit.store import ConversationStore
 from roomkit.store.sqlite import SQLiteStore
 from tests.factories import make_binding, make_event, make_participant, make_room
 from tests.store.backends import postgres_backend
-from tests.store.sqlite_schema_undo import UNDO_MEMBERS_VERSION
+from tests.store.sqlite_schema_undo import UNDO_MEMBERS_VERSION, undo
 
 
 async def test_the_room_with_its_members(store: ConversationStore, room: Room) -> None:
@@ -162,10 +162,7 @@ async def test_sqlite_file_of_release_two_is_migrated(tmp_path: Path) -> None:
     await store.create_room(make_room(id="room-1"))
     await store.add_binding(make_binding("room-1", "sms-1"))
     await store.close()
-    with closing(sqlite3.connect(path)) as conn:
-        for statement in UNDO_MEMBERS_VERSION:
-            conn.execute(statement)
-        conn.commit()
+    undo(path, UNDO_MEMBERS_VERSION)
 
     store = SQLiteStore(path)
     try:
