@@ -97,6 +97,25 @@ def test_events_past_the_limit_are_converted_only_once_needed() -> None:
     ]
 
 
+def test_a_conversion_that_fails_leaves_no_half_made_walk() -> None:
+    history, convert = _history()
+    recent = [_event(f"m{i}") for i in range(5)]
+    history.messages(recent[-1], recent, 50)
+    broken = _event("broken")
+
+    def failing(item: RoomEvent) -> AIMessage | None:
+        if item is broken:
+            raise RuntimeError("cannot convert")
+        return convert(item)
+
+    history._memo._convert = failing
+    with pytest.raises(RuntimeError):
+        history.messages(recent[-1], [*recent, broken], 50)
+    assert len(history) == 0
+    again = recent[1]  # asks again: the walk is read whole, not taken from a broken one
+    assert _contents(history.messages(again, recent, 50)) == ["m0", "m2", "m3", "m4", "m1"]
+
+
 def test_a_walk_over_no_events_is_not_reused() -> None:
     history, _ = _history()
     first = _event("first")

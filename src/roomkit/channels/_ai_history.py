@@ -83,7 +83,9 @@ class History:
         cached = memo.room(room_id)
         trigger = memo.get(cached, event)
         event_id = event.id
-        window = self._windows.get(room_id)
+        # Taken out while it changes, put back at the end: a conversion that raises
+        # leaves the room without a walk (the next one reads all), never a half-made one.
+        window = self._windows.pop(room_id, None)
         kept = window.continued_by(recent) if window is not None else 0
         if window is None or not kept or event_id in window.ids:
             kept, ids, converted = 0, set(), []
@@ -116,7 +118,6 @@ class History:
     def _remember(self, room_id: str, window: _Window) -> None:
         """Keep ``window`` as the room's last walk, forgetting the least used room's."""
         windows = self._windows
-        windows[room_id] = window
-        windows.move_to_end(room_id)
+        windows[room_id] = window  # taken out before: now the most recently used
         if len(windows) > MAX_WINDOWS:
             windows.popitem(last=False)
