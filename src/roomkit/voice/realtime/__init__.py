@@ -6,14 +6,12 @@ Vendor providers and transports live in their own modules (``openai``, ``gemini`
 
 from __future__ import annotations
 
-from roomkit.voice.realtime.base import (
+from roomkit.voice.realtime.base import RealtimeRole, RealtimeSession, RealtimeSessionState
+from roomkit.voice.realtime.events import (
     RealtimeAudioCallback,
     RealtimeClientDisconnectedCallback,
     RealtimeErrorCallback,
     RealtimeResponseCallback,
-    RealtimeRole,
-    RealtimeSession,
-    RealtimeSessionState,
     RealtimeSpeechCallback,
     RealtimeToolCallCallback,
     RealtimeTranscriptionCallback,

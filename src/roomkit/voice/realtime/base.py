@@ -1,15 +1,15 @@
-"""Types shared by the realtime (speech-to-speech) voice stack: sessions and callbacks.
+"""Types shared by the realtime (speech-to-speech) voice stack: the session and its state.
 
 A realtime session joins one participant's audio connection (a
 :class:`~roomkit.voice.realtime.transport.RealtimeAudioTransport`) to one live session
 of a speech-to-speech model (a
 :class:`~roomkit.voice.realtime.provider.RealtimeVoiceProvider`). The provider does its
-own voice activity detection, so audio passes through RoomKit untouched.
+own voice activity detection, so audio passes through RoomKit untouched. What either
+side reports during a session is in :mod:`roomkit.voice.realtime.events`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -17,18 +17,7 @@ from typing import Any, Literal
 
 from roomkit.models._util import new_id, utcnow
 
-__all__ = [
-    "RealtimeAudioCallback",
-    "RealtimeClientDisconnectedCallback",
-    "RealtimeErrorCallback",
-    "RealtimeResponseCallback",
-    "RealtimeRole",
-    "RealtimeSession",
-    "RealtimeSessionState",
-    "RealtimeSpeechCallback",
-    "RealtimeToolCallCallback",
-    "RealtimeTranscriptionCallback",
-]
+__all__ = ["RealtimeRole", "RealtimeSession", "RealtimeSessionState"]
 
 RealtimeRole = Literal["user", "assistant"]
 """Who said a transcribed line: the participant or the model."""
@@ -54,27 +43,3 @@ class RealtimeSession:
     provider_session_id: str | None = None
     created_at: datetime = field(default_factory=utcnow)
     metadata: dict[str, Any] = field(default_factory=dict)
-
-
-RealtimeAudioCallback = Callable[[RealtimeSession, bytes], Awaitable[None]]
-"""Called with ``(session, pcm16_bytes)`` for each slice of audio."""
-
-RealtimeTranscriptionCallback = Callable[
-    [RealtimeSession, str, RealtimeRole, bool], Awaitable[None]
-]
-"""Called with ``(session, text, role, is_final)`` for user and model transcripts."""
-
-RealtimeSpeechCallback = Callable[[RealtimeSession], Awaitable[None]]
-"""Called when the provider's VAD hears the participant start or stop speaking."""
-
-RealtimeToolCallCallback = Callable[[RealtimeSession, str, str, dict[str, Any]], Awaitable[None]]
-"""Called with ``(session, call_id, name, arguments)`` when the model calls a tool."""
-
-RealtimeResponseCallback = Callable[[RealtimeSession], Awaitable[None]]
-"""Called when the model starts or finishes a spoken response."""
-
-RealtimeErrorCallback = Callable[[RealtimeSession, str, str], Awaitable[None]]
-"""Called with ``(session, code, message)`` when the provider reports an error."""
-
-RealtimeClientDisconnectedCallback = Callable[[RealtimeSession], Awaitable[None]]
-"""Called when the participant's audio connection goes away."""

@@ -17,12 +17,11 @@ from typing import Any
 
 from roomkit.models.ai import AITool
 from roomkit.voice._callbacks import call_each
-from roomkit.voice.realtime.base import (
+from roomkit.voice.realtime.base import RealtimeRole, RealtimeSession
+from roomkit.voice.realtime.events import (
     RealtimeAudioCallback,
     RealtimeErrorCallback,
     RealtimeResponseCallback,
-    RealtimeRole,
-    RealtimeSession,
     RealtimeSpeechCallback,
     RealtimeToolCallCallback,
     RealtimeTranscriptionCallback,

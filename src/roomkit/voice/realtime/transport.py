@@ -13,10 +13,10 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from roomkit.voice._callbacks import call_each
-from roomkit.voice.realtime.base import (
+from roomkit.voice.realtime.base import RealtimeSession
+from roomkit.voice.realtime.events import (
     RealtimeAudioCallback,
     RealtimeClientDisconnectedCallback,
-    RealtimeSession,
 )
 
 __all__ = ["RealtimeAudioTransport"]
