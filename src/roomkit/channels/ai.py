@@ -11,7 +11,7 @@ from roomkit.channels._ai_history import History
 from roomkit.channels._ai_memo import MessageMemo
 from roomkit.channels._ai_targets import target_capabilities
 from roomkit.channels._ai_tools import ToolHandler, run_tools, tool_messages
-from roomkit.channels._inbound import inbound_event
+from roomkit.channels._inbound import channel_source, inbound_event, new_event
 from roomkit.channels.base import Channel, content_text
 from roomkit.core.retry import retry_with_backoff_counted
 from roomkit.errors import ConfigurationError, ProviderError
@@ -42,7 +42,7 @@ from roomkit.models.enums import (
     EventStatus,
     EventType,
 )
-from roomkit.models.event import EventSource, RoomEvent
+from roomkit.models.event import RoomEvent
 from roomkit.models.task import Observation, Task
 from roomkit.providers.ai.base import AIProvider
 from roomkit.telemetry import Telemetry
@@ -51,8 +51,6 @@ __all__ = ["DEFAULT_AI_RETRY_POLICY", "AIChannel", "ToolHandler"]
 
 logger = logging.getLogger("roomkit.channels.ai")
 
-_new_event = unvalidated(RoomEvent)
-_new_source = unvalidated(EventSource)
 _new_text = unvalidated(TextContent)
 _new_message = unvalidated(AIMessage)
 _new_output = unvalidated(ChannelOutput)
@@ -202,15 +200,13 @@ class AIChannel(Channel):
             metadata["tool_calls"] = [call.model_dump() for call in response.tool_calls]
         if turn.rounds:
             metadata["tool_rounds"] = turn.rounds
-        name = self.provider.name  # a provider's own; validated unless exactly a string
-        exact = type(name) is str and type(self.channel_id) is str
-        reply = _new_event(
+        reply = new_event(
             room_id=context.room.id,
-            source=(_new_source if exact else EventSource)(
-                channel_id=self.channel_id,
-                channel_type=ChannelType.AI,
-                direction=ChannelDirection.OUTBOUND,
-                provider=name,
+            source=channel_source(
+                self.channel_id,
+                ChannelType.AI,
+                ChannelDirection.OUTBOUND,
+                provider=self.provider.name,
             ),
             content=_new_text(body=response.content),
             chain_depth=event.chain_depth + 1,
